@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The config schema: every key ward reads, its type, default and meaning. docs/config.md
+ * mirrors this table; `ward config --defaults` prints it. */
+#include "config/config.h"
+
+const struct ward_cfg_key ward_cfg_keys[] = {
+	{ "log.level", WARD_CFG_STR, "info", "error, warn, info or debug" },
+
+	{ "sensor.backend", WARD_CFG_STR, "auto", "auto (eBPF, else fallback), bpf, or fallback" },
+	{ "sensor.ring_kb", WARD_CFG_INT, "4096", "ring buffer size per CPU in KiB (power of two)" },
+	{ "sensor.syscalls", WARD_CFG_LIST, "", "syscalls to capture; empty = all ward knows" },
+	{ "sensor.proc_table_max", WARD_CFG_INT, "32768", "processes kept in the process table" },
+	{ "sensor.ignore_self", WARD_CFG_BOOL, "true", "drop events caused by ward itself" },
+
+	{ "containers.docker_socket", WARD_CFG_STR, "/var/run/docker.sock",
+	  "Docker Engine API socket for names, images and labels; empty disables" },
+
+	{ "rules.files", WARD_CFG_LIST, "", "rule files or directories, loaded in order; empty = built-in defaults" },
+	{ "rules.mode", WARD_CFG_STR, "detect", "detect (report actions) or enforce (run them)" },
+	{ "rules.min_priority", WARD_CFG_STR, "debug", "lowest priority that raises an alert" },
+	{ "rules.rate_limit_per_min", WARD_CFG_INT, "60", "alerts per rule and workload per minute" },
+
+	{ "outputs.stdout.enabled", WARD_CFG_BOOL, "true", "print alerts on stdout" },
+	{ "outputs.stdout.json", WARD_CFG_BOOL, "false", "alerts on stdout as JSON lines" },
+	{ "outputs.file.path", WARD_CFG_STR, "", "append JSON alerts to this file" },
+	{ "outputs.file.max_mb", WARD_CFG_INT, "100", "rotate the alert file at this size" },
+	{ "outputs.file.keep", WARD_CFG_INT, "5", "rotated alert files kept" },
+	{ "outputs.syslog.enabled", WARD_CFG_BOOL, "false", "send alerts to syslog" },
+	{ "outputs.webhook.url", WARD_CFG_STR, "", "POST JSON alerts to this URL" },
+	{ "outputs.webhook.queue", WARD_CFG_INT, "1024", "alerts queued for the webhook before dropping" },
+	{ "metrics.listen", WARD_CFG_STR, "", "serve Prometheus metrics on ADDR:PORT" },
+	{ "metrics.file", WARD_CFG_STR, "", "write Prometheus metrics to this file every 10 s" },
+
+	{ "fim.paths", WARD_CFG_LIST, "/etc,/usr/bin,/usr/sbin,/usr/lib,/bin,/sbin", "trees to baseline" },
+	{ "fim.exclude", WARD_CFG_LIST, "", "globs to skip" },
+	{ "fim.db", WARD_CFG_STR, "/var/lib/ward/fim.db", "baseline database" },
+	{ "fim.key", WARD_CFG_STR, "/var/lib/ward/fim.key", "HMAC key protecting the baseline" },
+	{ "fim.hash", WARD_CFG_STR, "sha256", "sha256 or sha512" },
+
+	{ "scan.db", WARD_CFG_STR, "/var/lib/ward/vuln.db", "vulnerability database" },
+
+	{ "respond.protected", WARD_CFG_LIST, "", "process names never acted on" },
+	{ "respond.key", WARD_CFG_STR, "/var/lib/ward/host.key", "key signing forensic bundles" },
+};
+
+const size_t ward_cfg_keys_cnt = sizeof(ward_cfg_keys) / sizeof(ward_cfg_keys[0]);

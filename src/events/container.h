@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Container and pod attribution. A cgroup path says which runtime started a process and the
+ * container (and Kubernetes pod) id; the Docker Engine API, when its socket is there, adds
+ * name, image and labels. Pod name and namespace come from io.kubernetes.* labels.
+ *
+ * Engine queries run on a background thread; lookups on the event path only read the cache
+ * and never block. Entries are published once and then only gain metadata.
+ */
+#ifndef WARD_CONTAINER_H
+#define WARD_CONTAINER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum ward_runtime {
+	WARD_RT_HOST = 0,
+	WARD_RT_DOCKER,
+	WARD_RT_CONTAINERD, /* ctr and CRI via cri-containerd */
+	WARD_RT_CRIO,
+	WARD_RT_PODMAN,
+	WARD_RT_RUNC,       /* plain runc with a non-runtime cgroup path */
+	WARD_RT_KUBEPODS,   /* Kubernetes cgroup with a runtime we could not tell */
+};
+
+#define WARD_CONTAINER_ID_MAX 64
+
+/* What a cgroup path alone says. */
+struct ward_cgroup_info {
+	enum ward_runtime runtime;
+	char id[WARD_CONTAINER_ID_MAX + 1];   /* full id, lower-case hex where the runtime uses hex */
+	char pod_uid[37];                     /* Kubernetes pod UID with dashes, or "" */
+	char qos[16];                         /* "besteffort", "burstable", "guaranteed" or "" */
+};
+
+struct ward_container {
+	enum ward_runtime runtime;
+	char id[WARD_CONTAINER_ID_MAX + 1];
+	char pod_uid[37];
+	/* metadata; "" until known. Written by the metadata thread before has_meta is set. */
+	char name[256];
+	char image[512];            /* as the user named it: repo:tag or repo@digest */
+	char image_repo[512];
+	char image_tag[128];
+	char image_id[80];          /* sha256:... */
+	char pod_name[254];
+	char pod_ns[254];
+	bool privileged;
+	char *labels_json;          /* {"k":"v",...}, owned, NULL if none */
+	char *merged_dir;           /* overlay merged dir, for drift and upper-layer checks */
+	char *upper_dir;            /* overlay upper dir */
+	volatile bool has_meta;
+};
+
+/* Parses a cgroup path (v1 or v2, cgroupfs or systemd layout). Returns 1 when it names a
+ * container, 0 for a host cgroup, -WARD_E_SYNTAX/-EINVAL for malformed input. */
+int ward_cgroup_parse(const char *path, size_t len, struct ward_cgroup_info *out);
+const char *ward_runtime_name(enum ward_runtime rt);
+/* Short id (first 12 chars) as Falco prints container.id. */
+const char *ward_container_short_id(const struct ward_container *c);
+
+struct ward_container_table;
+
+struct ward_container_opts {
+	const char *docker_socket;  /* NULL = /var/run/docker.sock; "" disables */
+	bool async;                 /* query the engine on a thread (false in replay/tests) */
+};
+
+int ward_container_table_new(const struct ward_container_opts *opts,
+			     struct ward_container_table **out);
+void ward_container_table_free(struct ward_container_table *t);
+/* Finds or creates the container for a parsed cgroup; schedules a metadata query. Returns
+ * NULL for host cgroups. Never blocks. */
+const struct ward_container *ward_container_for_cgroup(struct ward_container_table *t,
+							const struct ward_cgroup_info *ci);
+/* By full id or unique prefix (at least 3 chars); NULL if none. */
+const struct ward_container *ward_container_find(struct ward_container_table *t, const char *id);
+/* Stores metadata from a WARD_EV_CONTAINER_INFO JSON document (replay), or from tests. */
+int ward_container_set_meta_json(struct ward_container_table *t, const char *json, size_t len);
+/* Serializes a container's metadata for capture files. Caller frees. */
+char *ward_container_meta_json(const struct ward_container *c);
+/* Calls fn for each container whose metadata became known since the last call. */
+void ward_container_drain_updates(struct ward_container_table *t,
+				  void (*fn)(const struct ward_container *c, void *arg), void *arg);
+
+#endif
