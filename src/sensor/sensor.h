@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The sensor: where raw event records come from. The eBPF backend is preferred; when it
+ * cannot load, the fallback backend (netlink proc connector for process events, fanotify for
+ * file events) produces records of the same format with fewer fields, and the sensor says
+ * once at start which backend runs and what is missing. Everything downstream (decoder,
+ * rules, capture files) sees only struct ward_ev_raw records.
+ */
+#ifndef WARD_SENSOR_H
+#define WARD_SENSOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ward_abi.h"
+
+/* Called for each record; rec is valid only during the call. Return non-zero to stop polling. */
+typedef int (*ward_record_fn)(const void *rec, size_t len, void *arg);
+
+enum ward_backend { WARD_BACKEND_AUTO, WARD_BACKEND_BPF, WARD_BACKEND_FALLBACK };
+
+struct ward_sensor_opts {
+	enum ward_backend backend;
+	size_t ring_kb;           /* per CPU, power of two */
+	bool ignore_self;         /* drop events of this process */
+	const bool *syscalls;     /* WARD_SC_MAX flags; NULL = every syscall ward knows */
+};
+
+struct ward_sensor_stats {
+	uint64_t events;          /* records delivered */
+	uint64_t drops;           /* records lost, all CPUs */
+	uint32_t ncpu;
+	uint64_t drops_cpu[256];  /* per CPU (first ncpu) */
+	uint64_t events_cpu[256];
+};
+
+struct ward_sensor;
+
+int ward_sensor_open(const struct ward_sensor_opts *opts, struct ward_sensor **out);
+void ward_sensor_close(struct ward_sensor *s);
+/* Waits up to timeout_ms for records and hands each to fn. Returns records handled or -errno
+ * (-EINTR when a signal arrived). */
+int ward_sensor_poll(struct ward_sensor *s, int timeout_ms, ward_record_fn fn, void *arg);
+/* Replaces the set of captured syscalls at run time (flags indexed by syscall number). */
+int ward_sensor_set_syscalls(struct ward_sensor *s, const bool *enabled);
+void ward_sensor_get_stats(struct ward_sensor *s, struct ward_sensor_stats *st);
+const char *ward_sensor_backend_name(const struct ward_sensor *s);
+/* One line: what runs and what is off ("ebpf: 52 syscalls, per-CPU ring buffers x2"). */
+const char *ward_sensor_describe(const struct ward_sensor *s);
+
+/* Syscall catalog: what ward can capture and how (src/sensor/syscalls.c). */
+struct ward_syscall_def {
+	const char *name;
+	int nr;                      /* x86_64 */
+	struct ward_sc_conf conf;    /* enabled is filled at load */
+};
+extern const struct ward_syscall_def ward_syscalls[];
+extern const size_t ward_syscalls_cnt;
+
+/* The fallback backend (src/sensor/fallback*.c). */
+struct ward_fallback;
+/* Opens what works of proc connector and fanotify; why gets a human summary of what is off. */
+int ward_fallback_open(struct ward_fallback **out, char *why, size_t why_len);
+int ward_fallback_poll(struct ward_fallback *f, int timeout_ms, ward_record_fn fn, void *arg);
+void ward_fallback_close(struct ward_fallback *f);
+
+#endif
