@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared helpers for integration tests. Source it: . "$(dirname "$0")/lib.sh"
+# Env from CTest: WARD (binary), WARD_SRC (source dir), WARD_BUILD (build dir).
+set -euo pipefail
+: "${WARD:=${WARD_BUILD:-build}/ward}"
+: "${WARD_SRC:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+T_NAME=$(basename "$0" .sh)
+T_TMP=$(mktemp -d "/tmp/ward-${T_NAME}.XXXXXX")
+T_FAILS=0
+T_PASSES=0
+
+t_cleanup_hooks=()
+t_on_exit() { t_cleanup_hooks+=("$1"); }
+t_exit() {
+  local rc=$?
+  for ((i=${#t_cleanup_hooks[@]}-1; i>=0; i--)); do eval "${t_cleanup_hooks[$i]}" || true; done
+  rm -rf "$T_TMP"
+  exit $rc
+}
+trap t_exit EXIT
+
+# Skips (exit 77) unless WARD_REQUIRE_BPF=1, in which case a missing capability fails.
+t_require() {
+  local why=$1
+  if [ "${WARD_REQUIRE_BPF:-0}" = 1 ]; then
+    echo "FAIL: required capability missing: $why"; exit 1
+  fi
+  echo "SKIP: $why"; exit 77
+}
+t_need_root() { [ "$(id -u)" = 0 ] || t_require "needs root"; }
+
+t_ok() { T_PASSES=$((T_PASSES+1)); echo "ok - $*"; }
+t_fail() { T_FAILS=$((T_FAILS+1)); echo "not ok - $*"; }
+t_check() { local what=$1; shift; if "$@"; then t_ok "$what"; else t_fail "$what"; fi; }
+t_done() {
+  echo "$T_PASSES passed, $T_FAILS failed"
+  [ "$T_FAILS" -eq 0 ]
+}
+# Waits until a command succeeds (up to $2 seconds, default 10).
+t_wait_for() { local cmd=$1 secs=${2:-10} i; for ((i=0;i<secs*10;i++)); do eval "$cmd" && return 0; sleep 0.1; done; return 1; }
