@@ -130,7 +130,7 @@ struct ward_ev_raw {
 	__u32 tty;           /* controlling tty dev_t, 0 if none */
 	__u32 vpid;          /* pid inside the task's pid namespace */
 	__u64 ts;            /* CLOCK_BOOTTIME ns */
-	__u64 pstart;        /* this process's start (boot ns): with pid, the process key */
+	__u64 pstart;        /* this process's start (CLOCK_BOOTTIME ns, task->start_boottime) */
 	__u64 ppstart;       /* parent's start */
 	__u64 cgroup_id;     /* default-hierarchy cgroup id */
 	__s64 ret;           /* syscall return value */
@@ -162,6 +162,12 @@ _Static_assert(sizeof(struct ward_sa) == 24, "ward_sa layout changed");
 /* Per-syscall capture configuration (map sc_conf, indexed by syscall number). */
 #define WARD_ARG_NONE 0xff
 #define WARD_DIRFD_CWD 0xfe   /* a path resolved against the cwd (non-*at syscalls) */
+
+/* Scheduler events are switched by the sc_conf entry of the syscall that causes them. */
+#define WARD_SC_GATE_EXEC 59   /* execve: successful execs */
+#define WARD_SC_GATE_FORK 57   /* fork: every new process, whatever the clone flavour */
+#define WARD_SC_GATE_EXIT 60   /* exit: process exits */
+#define WARD_SC_OPENAT2 437    /* args[2] holds open_how.flags, not the pointer */
 
 struct ward_sc_conf {
 	__u8 enabled;       /* runtime switch: rules decide what reaches user space */

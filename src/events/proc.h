@@ -31,6 +31,7 @@ struct ward_proc {
 	uint32_t tty;
 	uint64_t cap_eff, cap_prm;
 	uint64_t exec_ts;       /* boot ns of the last exec (proc.duration counts from start) */
+	uint64_t exit_ts;       /* boot ns of the exit, 0 while alive */
 	uint32_t flags;         /* WARD_F_EXE_* and WARD_F_HAS_TTY */
 	bool exited;
 	bool from_snapshot;     /* learned from /proc, not seen being created */

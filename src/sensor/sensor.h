@@ -54,6 +54,7 @@ struct ward_syscall_def {
 	const char *name;
 	int nr;                      /* x86_64 */
 	struct ward_sc_conf conf;    /* enabled is filled at load */
+	const char *tp;              /* tracepoint name when it differs (umount2 → umount) */
 };
 extern const struct ward_syscall_def ward_syscalls[];
 extern const size_t ward_syscalls_cnt;

@@ -1,0 +1,706 @@
+// SPDX-License-Identifier: GPL-2.0 OR Apache-2.0
+/*
+ * ward's runtime sensor, kernel side.
+ *
+ * One table-driven program (sys_exit) is attached to the exit tracepoint of every syscall
+ * ward knows; the per-syscall map sc_conf says whether it is captured and where its path,
+ * sockaddr and fd arguments are. Arguments are read from the task's saved registers at exit,
+ * so no entry program or in-flight map is needed. Process lifecycle comes from the
+ * scheduler's exec/fork/exit tracepoints (BTF-typed), which see the kernel's own view:
+ * bprm->filename, mm->exe_file, fs->pwd.
+ *
+ * Records are built in a per-CPU scratch buffer and copied to the current CPU's ring
+ * buffer; a failed copy bumps that CPU's drop counter and flags the next record.
+ *
+ * TOCTOU: paths that the kernel already resolved are taken from kernel objects (the fd's
+ * struct file for open/openat/openat2, the exe and cwd dentries for exec, the socket for
+ * accept/listen/connect's local side). Path strings of other syscalls are read from user
+ * memory at syscall exit; a racing thread could rewrite that buffer after the kernel copied
+ * it. That residual risk is documented in docs/sensor.md.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "ward_abi.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define AT_FDCWD -100
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define S_IFDIR 0040000
+#define S_IFIFO 0010000
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+#define NAME_CHUNK 256
+#define CGROUP_DEPTH 8
+#define OFF_MASK (WARD_EV_MAX - 1)
+#define SCRATCH_SIZE (WARD_EV_MAX * 2)
+
+#ifndef container_of
+#define container_of(ptr, type, member) ((type *)((void *)(ptr) - __builtin_offsetof(type, member)))
+#endif
+
+const volatile __u32 self_tgid = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, WARD_SC_MAX);
+	__type(key, __u32);
+	__type(value, struct ward_sc_conf);
+} sc_conf SEC(".maps");
+
+/* One ring buffer per CPU: producers never contend across CPUs. The inner size is set by
+ * the loader before load; every inner ring must have that size. */
+struct ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1); /* resized to the CPU count by the loader */
+	__type(key, __u32);
+	__array(values, struct ring);
+} rings SEC(".maps");
+
+struct scratch {
+	__u8 data[SCRATCH_SIZE];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* resized to the CPU count by the loader */
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+struct cpu_stats {
+	__u64 events;
+	__u64 drops;
+	__u64 pending_drop; /* a drop happened since the last delivered record */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cpu_stats);
+} stats SEC(".maps");
+
+/* kernfs_node's parent was renamed in 6.15; read whichever this kernel has. */
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+struct kernfs_node___new {
+	struct kernfs_node *__parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(struct kernfs_node___new, __parent))
+		return BPF_CORE_READ((struct kernfs_node___new *)kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+}
+
+static __always_inline struct scratch *get_scratch(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&scratch, &cpu);
+}
+
+static __always_inline __u32 tty_dev(struct task_struct *t)
+{
+	struct tty_struct *tty = BPF_CORE_READ(t, signal, tty);
+	__u32 major, minor;
+
+	if (!tty)
+		return 0;
+	major = BPF_CORE_READ(tty, driver, major);
+	minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+	/* user-space dev_t encoding, as stat(2) and /proc report it */
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+}
+
+static __always_inline __u32 pid_nr_ns_level(struct pid *p)
+{
+	unsigned int level;
+	struct upid up;
+
+	if (!p)
+		return 0;
+	level = BPF_CORE_READ(p, level);
+	bpf_probe_read_kernel(&up, sizeof(up), &p->numbers[level & 31]);
+	return up.nr;
+}
+
+static __always_inline void fill_task(struct ward_ev_raw *e, struct task_struct *t, __u16 kind,
+				      __s16 nr)
+{
+	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+	struct task_struct *parent = BPF_CORE_READ(leader, real_parent);
+	const struct cred *cred = BPF_CORE_READ(t, cred);
+	struct pid *sidp;
+
+	e->abi = WARD_ABI_VERSION;
+	e->kind = kind;
+	e->nr = nr;
+	e->pid = BPF_CORE_READ(t, tgid);
+	e->tid = BPF_CORE_READ(t, pid);
+	e->ppid = BPF_CORE_READ(parent, tgid);
+	e->flags = 0;
+	e->uid = BPF_CORE_READ(cred, uid.val);
+	e->gid = BPF_CORE_READ(cred, gid.val);
+	e->euid = BPF_CORE_READ(cred, euid.val);
+	e->egid = BPF_CORE_READ(cred, egid.val);
+	e->loginuid = BPF_CORE_READ(t, loginuid.val);
+	sidp = BPF_CORE_READ(t, signal, pids[PIDTYPE_SID]);
+	e->sid = sidp ? BPF_CORE_READ(sidp, numbers[0].nr) : 0;
+	e->tty = tty_dev(t);
+	e->vpid = pid_nr_ns_level(BPF_CORE_READ(leader, thread_pid));
+	e->ts = bpf_ktime_get_boot_ns();
+	e->pstart = BPF_CORE_READ(leader, start_boottime);
+	e->ppstart = BPF_CORE_READ(parent, start_boottime);
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->ret = 0;
+	bpf_probe_read_kernel(&e->cap_eff, sizeof(e->cap_eff), &cred->cap_effective);
+	bpf_probe_read_kernel(&e->cap_prm, sizeof(e->cap_prm), &cred->cap_permitted);
+	e->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+	e->netns = BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
+	e->pidns = BPF_CORE_READ(t, nsproxy, pid_ns_for_children, ns.inum);
+	e->_pad0 = 0;
+	e->fd_type = WARD_FD_NONE;
+	e->sock_family = e->sock_type = e->sock_proto = 0;
+	__builtin_memset(&e->local, 0, sizeof(e->local));
+	__builtin_memset(&e->remote, 0, sizeof(e->remote));
+	e->child_pid = 0;
+	e->exit_code = 0;
+	e->child_start = 0;
+	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
+	for (int i = 0; i < WARD_EV_STRS; i++) {
+		e->str_len[i] = 0;
+		e->str_flags[i] = 0;
+	}
+	e->_pad1[0] = 0;
+	if (e->tty)
+		e->flags |= WARD_F_HAS_TTY;
+	if (e->pid != e->tid)
+		e->flags |= WARD_F_THREAD;
+}
+
+/* Copies the record to this CPU's ring. */
+static __always_inline void emit(struct scratch *s, __u32 size)
+{
+	struct ward_ev_raw *e = (struct ward_ev_raw *)s->data;
+	__u32 key = 0, cpu = bpf_get_smp_processor_id();
+	struct cpu_stats *st = bpf_map_lookup_elem(&stats, &key);
+	void *ring = bpf_map_lookup_elem(&rings, &cpu);
+
+	if (!st)
+		return;
+	if (size > WARD_EV_MAX)
+		size = WARD_EV_MAX;
+	e->size = size;
+	if (st->pending_drop)
+		e->flags |= WARD_F_DROPS;
+	if (!ring || bpf_ringbuf_output(ring, s->data, size & (SCRATCH_SIZE - 1), 0)) {
+		st->drops++;
+		st->pending_drop = 1;
+		return;
+	}
+	st->events++;
+	st->pending_drop = 0;
+}
+
+struct walk_ctx {
+	__u64 d, vm, m;          /* current dentry, vfsmount, mount */
+	__u64 root_d, root_m;    /* the task's root: stop there */
+	__u32 off;
+	__u32 flags;
+	__u32 done;
+};
+
+/* One step of a dentry walk: emit a component or cross to the parent mount. Run through
+ * bpf_loop so the verifier checks it once instead of once per unrolled iteration. */
+static long walk_step(__u32 index, void *arg)
+{
+	struct walk_ctx *w = arg;
+	struct dentry *d = (struct dentry *)w->d;
+	struct vfsmount *vm = (struct vfsmount *)w->vm;
+	struct mount *m = (struct mount *)w->m;
+	struct dentry *mnt_root, *parent;
+	struct scratch *s;
+	long n;
+
+	if (!d || (w->d == w->root_d && w->vm == w->root_m)) {
+		w->done = 1;
+		return 1;
+	}
+	mnt_root = BPF_CORE_READ(vm, mnt_root);
+	parent = BPF_CORE_READ(d, d_parent);
+	if (d == mnt_root) {
+		struct mount *mp = BPF_CORE_READ(m, mnt_parent);
+
+		if (mp == m) {
+			w->done = 1; /* the root of the mount namespace */
+			return 1;
+		}
+		w->d = (__u64)BPF_CORE_READ(m, mnt_mountpoint);
+		w->m = (__u64)mp;
+		w->vm = (__u64)&mp->mnt;
+		return 0;
+	}
+	/* a dentry that is its own parent but not a mount root is a pseudo file (memfd,
+	 * pipe, anon inode): its name is all there is ("memfd:x"), so emit it and stop */
+	if (d == parent)
+		w->done = 2;
+	s = get_scratch();
+	if (!s || w->off > WARD_EV_MAX - NAME_CHUNK) {
+		w->flags |= WARD_S_TRUNC;
+		w->done = 1;
+		return 1;
+	}
+	n = bpf_probe_read_kernel_str(&s->data[w->off & OFF_MASK], NAME_CHUNK,
+				      BPF_CORE_READ(d, d_name.name));
+	if (n <= 0) {
+		w->done = 1;
+		return 1;
+	}
+	w->off += n;
+	w->d = (__u64)parent;
+	return w->done ? 1 : 0;
+}
+
+/*
+ * Appends the path of (dentry, vfsmount) as NUL-separated components, leaf first, stopping
+ * at the task's root or the root of its mount namespace. User space reverses it.
+ * Returns the new offset.
+ */
+static __noinline __u32 put_dentry_path(struct scratch *s, __u32 off, int slot,
+					struct dentry *d, struct vfsmount *vm)
+{
+	struct ward_ev_raw *e = (struct ward_ev_raw *)s->data;
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct walk_ctx w = {
+		.d = (__u64)d,
+		.vm = (__u64)vm,
+		.m = (__u64)container_of(vm, struct mount, mnt),
+		.root_d = (__u64)BPF_CORE_READ(t, fs, root.dentry),
+		.root_m = (__u64)BPF_CORE_READ(t, fs, root.mnt),
+		.off = off,
+		.flags = WARD_S_DENTRY,
+	};
+
+	if (slot < 0 || slot >= WARD_EV_STRS)
+		return off;
+	bpf_loop(WARD_PATH_DEPTH, walk_step, &w, 0);
+	if (!w.done)
+		w.flags |= WARD_S_TRUNC;
+	if (w.off > WARD_EV_MAX)
+		w.off = WARD_EV_MAX;
+	e->str_len[slot] = w.off - off;
+	e->str_flags[slot] = w.flags;
+	return w.off;
+}
+
+static __always_inline __u32 put_path(struct scratch *s, __u32 off, int slot, const struct path *p)
+{
+	return put_dentry_path(s, off, slot, BPF_CORE_READ(p, dentry), BPF_CORE_READ(p, mnt));
+}
+
+static __noinline __u32 put_user_str(struct scratch *s, __u32 off, int slot, const void *uptr,
+				     __u32 max)
+{
+	struct ward_ev_raw *e = (struct ward_ev_raw *)s->data;
+	long n;
+
+	if (!uptr || slot < 0 || slot >= WARD_EV_STRS)
+		return off;
+	if (off > WARD_EV_MAX - WARD_STR_MAX) {
+		e->str_flags[slot] |= WARD_S_TRUNC;
+		return off;
+	}
+	if (max > WARD_STR_MAX)
+		max = WARD_STR_MAX;
+	n = bpf_probe_read_user_str(&s->data[off & OFF_MASK], max, uptr);
+	if (n <= 0)
+		return off;
+	e->str_len[slot] = n;
+	return off + n;
+}
+
+static __always_inline struct file *fd_file(struct task_struct *t, long fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **arr;
+	struct file *f = NULL;
+
+	if (fd < 0 || !fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	arr = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &arr[fd & 0xfffff]);
+	return f;
+}
+
+static __always_inline void sa_from_sock_v4(struct ward_sa *sa, __u32 addr, __u16 port_host)
+{
+	sa->family = AF_INET;
+	sa->port = port_host;
+	__builtin_memcpy(sa->addr, &addr, 4);
+}
+
+/* Fills the fd description from the kernel's struct file; may add a path string. */
+static __noinline __u32 describe_file(struct scratch *s, __u32 off, struct file *f, int want_path)
+{
+	struct ward_ev_raw *e = (struct ward_ev_raw *)s->data;
+	struct inode *ino;
+	__u16 mode;
+
+	if (!f)
+		return off;
+	ino = BPF_CORE_READ(f, f_inode);
+	mode = BPF_CORE_READ(ino, i_mode);
+	if ((mode & S_IFMT) == S_IFSOCK) {
+		struct socket *sock = BPF_CORE_READ(f, private_data);
+		struct sock *sk = BPF_CORE_READ(sock, sk);
+		__u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+		e->sock_family = fam;
+		e->sock_type = BPF_CORE_READ(sk, sk_type);
+		e->sock_proto = BPF_CORE_READ(sk, sk_protocol);
+		if (fam == AF_INET) {
+			e->fd_type = WARD_FD_IPV4;
+			sa_from_sock_v4(&e->local, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr),
+					BPF_CORE_READ(sk, __sk_common.skc_num));
+			sa_from_sock_v4(&e->remote, BPF_CORE_READ(sk, __sk_common.skc_daddr),
+					bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport)));
+		} else if (fam == AF_INET6) {
+			e->fd_type = WARD_FD_IPV6;
+			e->local.family = e->remote.family = AF_INET6;
+			e->local.port = BPF_CORE_READ(sk, __sk_common.skc_num);
+			e->remote.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+			BPF_CORE_READ_INTO(&e->local.addr, sk, __sk_common.skc_v6_rcv_saddr);
+			BPF_CORE_READ_INTO(&e->remote.addr, sk, __sk_common.skc_v6_daddr);
+		} else if (fam == AF_UNIX) {
+			e->fd_type = WARD_FD_UNIX;
+			e->local.family = e->remote.family = AF_UNIX;
+		} else {
+			e->fd_type = WARD_FD_SOCK_OTHER;
+		}
+		return off;
+	}
+	if ((mode & S_IFMT) == S_IFIFO)
+		e->fd_type = WARD_FD_PIPE;
+	else if ((mode & S_IFMT) == S_IFDIR)
+		e->fd_type = WARD_FD_DIR;
+	else
+		e->fd_type = WARD_FD_FILE;
+	if (BPF_CORE_READ(ino, i_sb, s_magic) == 0x01021994 /* TMPFS_MAGIC */) {
+		char pfx[6] = {};
+
+		bpf_probe_read_kernel(pfx, sizeof(pfx), BPF_CORE_READ(f, f_path.dentry, d_name.name));
+		if (pfx[0] == 'm' && pfx[1] == 'e' && pfx[2] == 'm' && pfx[3] == 'f' && pfx[4] == 'd' &&
+		    pfx[5] == ':')
+			e->fd_type = WARD_FD_MEMFD;
+	}
+	if (want_path)
+		off = put_path(s, off, WARD_STR_AUX, &f->f_path);
+	return off;
+}
+
+/* Copies a user sockaddr into sa; unix paths go to the PATH slot. */
+static __noinline __u32 put_user_sockaddr(struct scratch *s, __u32 off, struct ward_sa *sa,
+					  const void *uaddr, long ulen)
+{
+	__u16 fam = 0;
+
+	if (!uaddr || ulen < 2 || bpf_probe_read_user(&fam, sizeof(fam), uaddr))
+		return off;
+	sa->family = fam;
+	if (fam == AF_INET && ulen >= 8) {
+		__u16 port = 0;
+
+		bpf_probe_read_user(&port, 2, uaddr + 2);
+		sa->port = bpf_ntohs(port);
+		bpf_probe_read_user(sa->addr, 4, uaddr + 4);
+	} else if (fam == AF_INET6 && ulen >= 24) {
+		__u16 port = 0;
+
+		bpf_probe_read_user(&port, 2, uaddr + 2);
+		sa->port = bpf_ntohs(port);
+		bpf_probe_read_user(sa->addr, 16, uaddr + 8);
+	} else if (fam == AF_UNIX && ulen > 2) {
+		off = put_user_str(s, off, WARD_STR_PATH, uaddr + 2, 108);
+	}
+	return off;
+}
+
+/* For a relative path in slot, records the directory it is relative to. */
+static __noinline __u32 put_base(struct scratch *s, __u32 off, __u32 str_off, int base_slot,
+				 long dirfd)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u8 first = 0;
+
+	bpf_probe_read_kernel(&first, 1, &s->data[str_off & OFF_MASK]);
+	if (first == '/' || first == 0)
+		return off;
+	if (dirfd == AT_FDCWD) {
+		struct path pwd;
+
+		BPF_CORE_READ_INTO(&pwd, t, fs, pwd);
+		return put_dentry_path(s, off, base_slot, pwd.dentry, pwd.mnt);
+	}
+	{
+		struct file *f = fd_file(t, dirfd);
+
+		if (!f)
+			return off;
+		return put_path(s, off, base_slot, &f->f_path);
+	}
+}
+
+static __always_inline long dirfd_of(__u8 arg, __u64 *args)
+{
+	return arg < 6 ? (long)(int)args[arg & 7] : AT_FDCWD;
+}
+
+SEC("tracepoint")
+int sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *t;
+	struct ward_sc_conf *c;
+	struct ward_ev_raw *e;
+	struct scratch *s;
+	struct pt_regs *regs;
+	__u64 args[8] = {};
+	__u32 key, off, str_off;
+	__u8 pa, pb, ax, sa, fa;
+	long ret = ctx->ret;
+
+	key = (__u32)ctx->id;
+	c = bpf_map_lookup_elem(&sc_conf, &key);
+	if (!c || !c->enabled)
+		return 0;
+	if ((bpf_get_current_pid_tgid() >> 32) == self_tgid)
+		return 0;
+	/* a successful exec is reported by sched_process_exec with the new image */
+	if (c->kind == WARD_EV_EXEC && ret == 0)
+		return 0;
+	s = get_scratch();
+	if (!s)
+		return 0;
+	t = bpf_get_current_task_btf();
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	args[0] = BPF_CORE_READ(regs, di);
+	args[1] = BPF_CORE_READ(regs, si);
+	args[2] = BPF_CORE_READ(regs, dx);
+	args[3] = BPF_CORE_READ(regs, r10);
+	args[4] = BPF_CORE_READ(regs, r8);
+	args[5] = BPF_CORE_READ(regs, r9);
+	/* openat2 passes its flags in struct open_how; record them in place of the pointer */
+	if (key == WARD_SC_OPENAT2 && args[2])
+		bpf_probe_read_user(&args[2], sizeof(__u64), (const void *)args[2]);
+
+	pa = c->path_arg;
+	pb = c->path2_arg;
+	ax = c->aux_str_arg;
+	sa = c->sa_arg;
+	fa = c->fd_arg;
+	e = (struct ward_ev_raw *)s->data;
+	fill_task(e, t, c->kind, (__s16)key);
+	e->ret = ret;
+	if (ret < 0)
+		e->flags |= WARD_F_FAILED;
+	for (int i = 0; i < 6; i++)
+		e->args[i] = args[i];
+	off = sizeof(*e);
+
+	if (pa < 6) {
+		str_off = off;
+		off = put_user_str(s, off, WARD_STR_PATH, (const void *)args[pa & 7],
+				   WARD_STR_MAX);
+		if (c->path_dirfd != WARD_ARG_NONE)
+			off = put_base(s, off, str_off, WARD_STR_BASE, dirfd_of(c->path_dirfd, args));
+	}
+	if (pb < 6) {
+		str_off = off;
+		off = put_user_str(s, off, WARD_STR_PATH2, (const void *)args[pb & 7],
+				   WARD_STR_MAX);
+		if (c->path2_dirfd != WARD_ARG_NONE)
+			off = put_base(s, off, str_off, WARD_STR_BASE2, dirfd_of(c->path2_dirfd, args));
+	}
+	if (ax < 6)
+		off = put_user_str(s, off, WARD_STR_AUX, (const void *)args[ax & 7],
+				   WARD_STR_MAX);
+	if (sa < 5) {
+		struct ward_sa *dst = c->kind == WARD_EV_BIND ? &e->local : &e->remote;
+
+		off = put_user_sockaddr(s, off, dst, (const void *)args[sa & 7],
+					(long)args[(sa + 1) & 7]);
+	}
+	if (c->ret_fd && ret >= 0)
+		off = describe_file(s, off, fd_file(t, ret), c->aux_fd_path);
+	else if (fa < 6)
+		off = describe_file(s, off, fd_file(t, (long)(int)args[fa & 7]),
+				   c->aux_fd_path && c->aux_str_arg == WARD_ARG_NONE);
+	/* connect copied the peer from user memory; keep it if the kernel cleared it on failure */
+	emit(s, off);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct scratch *s;
+	struct ward_ev_raw *e;
+	struct file *exe;
+	struct kernfs_node *kn;
+	unsigned long arg_start, arg_end, len;
+	__u32 off, start;
+	__u32 cfg_key = WARD_SC_GATE_EXEC;
+	struct ward_sc_conf *c = bpf_map_lookup_elem(&sc_conf, &cfg_key);
+
+	if (!c || !c->enabled)
+		return 0;
+	if (BPF_CORE_READ(p, tgid) == self_tgid)
+		return 0;
+	s = get_scratch();
+	if (!s)
+		return 0;
+	e = (struct ward_ev_raw *)s->data;
+	/* the syscall that got here: execve or execveat */
+	fill_task(e, p, WARD_EV_EXEC,
+		  (__s16)BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(p), orig_ax));
+	off = sizeof(*e);
+
+	exe = BPF_CORE_READ(p, mm, exe_file);
+	if (exe) {
+		struct inode *ino = BPF_CORE_READ(exe, f_inode);
+		char pfx[6] = {};
+
+		off = put_path(s, off, WARD_STR_EXE, &exe->f_path);
+		bpf_probe_read_kernel(pfx, sizeof(pfx), BPF_CORE_READ(exe, f_path.dentry, d_name.name));
+		if (pfx[0] == 'm' && pfx[1] == 'e' && pfx[2] == 'm' && pfx[3] == 'f' && pfx[4] == 'd' &&
+		    pfx[5] == ':')
+			e->flags |= WARD_F_EXE_MEMFD;
+		if (BPF_CORE_READ(ino, __i_nlink) == 0)
+			e->flags |= WARD_F_EXE_DELETED;
+		if (BPF_CORE_READ(ino, i_sb, s_magic) == OVERLAYFS_SUPER_MAGIC) {
+			/* an overlay inode whose upper dentry exists was written in the container
+			 * (new or copied up), i.e. not part of the image */
+			struct ovl_inode *oi = container_of(ino, struct ovl_inode, vfs_inode);
+
+			if (BPF_CORE_READ(oi, __upperdentry))
+				e->flags |= WARD_F_EXE_UPPER;
+		}
+	}
+
+	arg_start = BPF_CORE_READ(p, mm, arg_start);
+	arg_end = BPF_CORE_READ(p, mm, arg_end);
+	len = arg_end - arg_start;
+	if (len > WARD_ARGV_MAX) {
+		len = WARD_ARGV_MAX;
+		e->str_flags[WARD_STR_ARGV] |= WARD_S_TRUNC;
+	}
+	if (off <= WARD_EV_MAX - WARD_ARGV_MAX && len > 0 &&
+	    !bpf_probe_read_user(&s->data[off & OFF_MASK], len & (WARD_ARGV_MAX * 2 - 1),
+				 (const void *)arg_start)) {
+		e->str_len[WARD_STR_ARGV] = len;
+		e->str_flags[WARD_STR_ARGV] |= WARD_S_LIST;
+		off += len;
+	}
+	{
+		struct path pwd;
+
+		BPF_CORE_READ_INTO(&pwd, p, fs, pwd);
+		off = put_dentry_path(s, off, WARD_STR_CWD, pwd.dentry, pwd.mnt);
+	}
+	if (off <= WARD_EV_MAX - WARD_STR_MAX) {
+		long n = bpf_probe_read_kernel_str(&s->data[off & OFF_MASK], WARD_STR_MAX,
+						   BPF_CORE_READ(bprm, filename));
+		if (n > 0) {
+			e->str_len[WARD_STR_FILENAME] = n;
+			off += n;
+		}
+	}
+	/* default-hierarchy cgroup path, leaf first */
+	kn = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn);
+	start = off;
+	for (int i = 0; i < CGROUP_DEPTH && kn; i++) {
+		struct kernfs_node *parent = kn_parent(kn);
+		long n;
+
+		if (!parent || off > WARD_EV_MAX - NAME_CHUNK)
+			break; /* the root node has no name worth sending */
+		n = bpf_probe_read_kernel_str(&s->data[off & OFF_MASK], NAME_CHUNK,
+					      BPF_CORE_READ(kn, name));
+		if (n <= 0)
+			break;
+		off += n;
+		kn = parent;
+	}
+	e->str_len[WARD_STR_CGROUP] = off - start;
+	e->str_flags[WARD_STR_CGROUP] = WARD_S_DENTRY;
+	emit(s, off);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct ward_sc_conf *c;
+	struct ward_ev_raw *e;
+	struct scratch *s;
+	__u32 cfg_key = WARD_SC_GATE_FORK;
+
+	/* threads are not processes: only a new thread group is reported */
+	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
+		return 0;
+	c = bpf_map_lookup_elem(&sc_conf, &cfg_key);
+	if (!c || !c->enabled)
+		return 0;
+	if (BPF_CORE_READ(parent, tgid) == self_tgid)
+		return 0;
+	s = get_scratch();
+	if (!s)
+		return 0;
+	e = (struct ward_ev_raw *)s->data;
+	fill_task(e, parent, WARD_EV_FORK, -1);
+	e->child_pid = BPF_CORE_READ(child, tgid);
+	e->child_start = BPF_CORE_READ(child, start_boottime);
+	e->ret = e->child_pid;
+	emit(s, sizeof(*e));
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_exit, struct task_struct *p)
+{
+	struct ward_sc_conf *c;
+	struct ward_ev_raw *e;
+	struct scratch *s;
+	__u32 cfg_key = WARD_SC_GATE_EXIT;
+
+	if (BPF_CORE_READ(p, pid) != BPF_CORE_READ(p, tgid))
+		return 0;
+	c = bpf_map_lookup_elem(&sc_conf, &cfg_key);
+	if (!c || !c->enabled)
+		return 0;
+	if (BPF_CORE_READ(p, tgid) == self_tgid)
+		return 0;
+	s = get_scratch();
+	if (!s)
+		return 0;
+	e = (struct ward_ev_raw *)s->data;
+	fill_task(e, p, WARD_EV_EXIT, -1);
+	e->exit_code = BPF_CORE_READ(p, exit_code);
+	emit(s, sizeof(*e));
+	return 0;
+}

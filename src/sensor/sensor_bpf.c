@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * eBPF backend: loads the tracer skeleton, sizes one ring buffer per CPU, writes the syscall
+ * capture table and attaches the exit program to each syscall's exit tracepoint. It is not
+ * the decoder: records leave here exactly as the kernel wrote them.
+ */
+#include "sensor/sensor_bpf.h"
+#include "common/err.h"
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "tracer.skel.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct ward_bpf_sensor {
+	struct ward_tracer *skel;
+	struct ring_buffer *rb;
+	int *ring_fds;
+	int ncpu;
+	struct bpf_link **links;
+	size_t links_cnt;
+	size_t attached;     /* syscalls whose tracepoint attached */
+	size_t missing;      /* syscalls this kernel has no tracepoint for */
+	ward_record_fn fn;
+	void *fn_arg;
+	int stop;
+	uint64_t delivered;
+};
+
+__attribute__((format(printf, 2, 0)))
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	/* libbpf's messages (the verifier log among them) explain a load failure that we
+	 * report once in one line; show them only when debugging */
+	if (ward_log_get_level() < WARD_LOG_DEBUG)
+		return 0;
+	fputs("ward: debug: libbpf: ", stderr);
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* libbpf resolves tracepoint ids through tracefs; mount it where the kernel expects it. */
+static int ensure_tracefs(void)
+{
+	struct stat st;
+
+	if (stat("/sys/kernel/tracing/events", &st) == 0 ||
+	    stat("/sys/kernel/debug/tracing/events", &st) == 0)
+		return 0;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct ward_bpf_sensor *b = ctx;
+
+	b->delivered++;
+	if (b->fn(data, size, b->fn_arg)) {
+		b->stop = 1;
+		return 1; /* stop consuming; the rest stays in the ring */
+	}
+	return 0;
+}
+
+int ward_bpf_sensor_set_syscalls(struct ward_bpf_sensor *b, const bool *enabled)
+{
+	int fd = bpf_map__fd(b->skel->maps.sc_conf);
+
+	for (size_t i = 0; i < ward_syscalls_cnt; i++) {
+		struct ward_sc_conf conf = ward_syscalls[i].conf;
+		__u32 nr = (__u32)ward_syscalls[i].nr;
+
+		conf.enabled = enabled ? enabled[nr] : 1;
+		if (bpf_map_update_elem(fd, &nr, &conf, BPF_ANY) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static bool is_gate_only(const struct ward_syscall_def *d)
+{
+	/* fork and exit come from scheduler tracepoints; their entries only switch them */
+	return d->nr == WARD_SC_GATE_FORK || d->nr == WARD_SC_GATE_EXIT;
+}
+
+static int attach_syscalls(struct ward_bpf_sensor *b)
+{
+	b->links = ward_xcalloc(ward_syscalls_cnt, sizeof(*b->links));
+	for (size_t i = 0; i < ward_syscalls_cnt; i++) {
+		char tp[64];
+		struct bpf_link *l;
+
+		if (is_gate_only(&ward_syscalls[i]))
+			continue;
+		snprintf(tp, sizeof(tp), "sys_exit_%s",
+			 ward_syscalls[i].tp ? ward_syscalls[i].tp : ward_syscalls[i].name);
+		l = bpf_program__attach_tracepoint(b->skel->progs.sys_exit, "syscalls", tp);
+		if (!l) {
+			/* kernels lack some syscalls (fchmodat2 before 6.6, module loading without
+			 * CONFIG_MODULES): capture the rest */
+			ward_dbg("sensor: no tracepoint syscalls/%s", tp);
+			b->missing++;
+			continue;
+		}
+		b->links[b->links_cnt++] = l;
+		b->attached++;
+	}
+	return b->attached ? 0 : -ENOENT;
+}
+
+int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_sensor **out,
+			 char *why, size_t why_len)
+{
+	struct ward_bpf_sensor *b = ward_xcalloc(1, sizeof(*b));
+	size_t ring_bytes = (opts->ring_kb ? opts->ring_kb : 4096) * 1024;
+	int err, outer_fd;
+
+	libbpf_set_print(libbpf_log);
+	if (ring_bytes & (ring_bytes - 1) || ring_bytes < 4096) {
+		snprintf(why, why_len, "sensor.ring_kb must be a power of two of at least 4");
+		err = -EINVAL;
+		goto fail;
+	}
+	err = ensure_tracefs();
+	if (err) {
+		snprintf(why, why_len, "tracefs is not mounted and mounting it failed: %s",
+			 ward_strerror(err));
+		goto fail;
+	}
+	b->ncpu = libbpf_num_possible_cpus();
+	if (b->ncpu <= 0 || b->ncpu > 256) {
+		snprintf(why, why_len, "unsupported CPU count %d", b->ncpu);
+		err = -EINVAL;
+		goto fail;
+	}
+	b->skel = ward_tracer__open();
+	if (!b->skel) {
+		err = -errno;
+		snprintf(why, why_len, "cannot open BPF object: %s", ward_strerror(err));
+		goto fail;
+	}
+	if (opts->ignore_self)
+		b->skel->rodata->self_tgid = (__u32)getpid();
+	bpf_map__set_max_entries(b->skel->maps.rings, (__u32)b->ncpu);
+	bpf_map__set_max_entries(b->skel->maps.scratch, (__u32)b->ncpu);
+	bpf_program__set_autoattach(b->skel->progs.sys_exit, false);
+	/* every inner ring must match the template's size, so the first ring is the template */
+	b->ring_fds = ward_xcalloc((size_t)b->ncpu, sizeof(int));
+	for (int cpu = 0; cpu < b->ncpu; cpu++) {
+		b->ring_fds[cpu] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "ward_ring", 0, 0,
+						  (__u32)ring_bytes, NULL);
+		if (b->ring_fds[cpu] < 0) {
+			err = -errno;
+			snprintf(why, why_len, "cannot create ring buffer for CPU %d: %s", cpu,
+				 ward_strerror(err));
+			goto fail;
+		}
+	}
+	err = bpf_map__set_inner_map_fd(b->skel->maps.rings, b->ring_fds[0]);
+	if (err) {
+		snprintf(why, why_len, "cannot set the ring buffer template: %s", ward_strerror(err));
+		goto fail;
+	}
+	err = ward_tracer__load(b->skel);
+	if (err) {
+		snprintf(why, why_len, "the kernel refused the BPF programs (%s); run with "
+			 "--log-level debug for the verifier log", ward_strerror(err));
+		goto fail;
+	}
+	outer_fd = bpf_map__fd(b->skel->maps.rings);
+	for (int cpu = 0; cpu < b->ncpu; cpu++) {
+		__u32 key = (__u32)cpu;
+
+		if (bpf_map_update_elem(outer_fd, &key, &b->ring_fds[cpu], BPF_ANY) < 0) {
+			err = -errno;
+			snprintf(why, why_len, "cannot create ring buffer for CPU %d: %s", cpu,
+				 ward_strerror(err));
+			goto fail;
+		}
+		if (!b->rb)
+			b->rb = ring_buffer__new(b->ring_fds[cpu], on_record, b, NULL);
+		else if (ring_buffer__add(b->rb, b->ring_fds[cpu], on_record, b) < 0)
+			b->rb = NULL;
+		if (!b->rb) {
+			err = errno ? -errno : -ENOMEM;
+			snprintf(why, why_len, "cannot map ring buffer: %s", ward_strerror(err));
+			goto fail;
+		}
+	}
+	err = ward_bpf_sensor_set_syscalls(b, opts->syscalls);
+	if (err) {
+		snprintf(why, why_len, "cannot write the syscall table: %s", ward_strerror(err));
+		goto fail;
+	}
+	err = ward_tracer__attach(b->skel);
+	if (err) {
+		snprintf(why, why_len, "cannot attach scheduler tracepoints: %s", ward_strerror(err));
+		goto fail;
+	}
+	err = attach_syscalls(b);
+	if (err) {
+		snprintf(why, why_len, "no syscall tracepoint could be attached");
+		goto fail;
+	}
+	snprintf(why, why_len, "ebpf: %zu syscalls%s, exec/fork/exit, %d per-CPU ring buffers of %zu KiB",
+		 b->attached, b->missing ? " (some missing on this kernel)" : "", b->ncpu,
+		 ring_bytes / 1024);
+	*out = b;
+	return 0;
+fail:
+	ward_bpf_sensor_close(b);
+	return err;
+}
+
+void ward_bpf_sensor_close(struct ward_bpf_sensor *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->links_cnt; i++)
+		bpf_link__destroy(b->links[i]);
+	free(b->links);
+	ring_buffer__free(b->rb);
+	if (b->ring_fds) {
+		for (int i = 0; i < b->ncpu; i++)
+			if (b->ring_fds[i] > 0)
+				close(b->ring_fds[i]);
+		free(b->ring_fds);
+	}
+	ward_tracer__destroy(b->skel);
+	free(b);
+}
+
+int ward_bpf_sensor_poll(struct ward_bpf_sensor *b, int timeout_ms, ward_record_fn fn, void *arg)
+{
+	uint64_t before = b->delivered;
+	int rc;
+
+	b->fn = fn;
+	b->fn_arg = arg;
+	b->stop = 0;
+	rc = ring_buffer__poll(b->rb, timeout_ms);
+	if (rc < 0 && !b->stop)
+		return rc == -EINTR ? -EINTR : rc;
+	return (int)(b->delivered - before);
+}
+
+int ward_bpf_sensor_drain(struct ward_bpf_sensor *b, ward_record_fn fn, void *arg)
+{
+	uint64_t before = b->delivered;
+
+	b->fn = fn;
+	b->fn_arg = arg;
+	b->stop = 0;
+	ring_buffer__consume(b->rb);
+	return (int)(b->delivered - before);
+}
+
+void ward_bpf_sensor_stats(struct ward_bpf_sensor *b, struct ward_sensor_stats *st)
+{
+	struct {
+		__u64 events, drops, pending;
+	} *vals;
+	__u32 key = 0;
+
+	memset(st, 0, sizeof(*st));
+	st->ncpu = (uint32_t)b->ncpu;
+	vals = ward_xcalloc((size_t)b->ncpu, sizeof(*vals));
+	if (bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.stats), &key, vals) == 0) {
+		for (int i = 0; i < b->ncpu && i < 256; i++) {
+			st->events_cpu[i] = vals[i].events;
+			st->drops_cpu[i] = vals[i].drops;
+			st->events += vals[i].events;
+			st->drops += vals[i].drops;
+		}
+	}
+	free(vals);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The eBPF backend of the sensor (see sensor.h for the public interface). */
+#ifndef WARD_SENSOR_BPF_H
+#define WARD_SENSOR_BPF_H
+
+#include "sensor/sensor.h"
+
+struct ward_bpf_sensor;
+
+/* On failure, why says what the kernel refused, for the one start-up message. */
+int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_sensor **out,
+			 char *why, size_t why_len);
+void ward_bpf_sensor_close(struct ward_bpf_sensor *b);
+int ward_bpf_sensor_poll(struct ward_bpf_sensor *b, int timeout_ms, ward_record_fn fn, void *arg);
+/* Hands out whatever is already in the rings without waiting. */
+int ward_bpf_sensor_drain(struct ward_bpf_sensor *b, ward_record_fn fn, void *arg);
+int ward_bpf_sensor_set_syscalls(struct ward_bpf_sensor *b, const bool *enabled);
+void ward_bpf_sensor_stats(struct ward_bpf_sensor *b, struct ward_sensor_stats *st);
+
+#endif
