@@ -545,12 +545,18 @@ int sys_exit(struct trace_event_raw_sys_exit *ctx)
 		off = put_user_sockaddr(s, off, dst, (const void *)args[sa & 7],
 					(long)args[(sa + 1) & 7]);
 	}
-	if (c->ret_fd && ret >= 0)
+	if (c->ret_fd && ret >= 0) {
 		off = describe_file(s, off, fd_file(t, ret), c->aux_fd_path);
-	else if (fa < 6)
+	} else if (fa < 6) {
+		/* the kernel's view of the socket wins, except that a failed connect leaves no
+		 * peer there: then the address the caller asked for is the one to report */
+		struct ward_sa asked = e->remote;
+
 		off = describe_file(s, off, fd_file(t, (long)(int)args[fa & 7]),
-				   c->aux_fd_path && c->aux_str_arg == WARD_ARG_NONE);
-	/* connect copied the peer from user memory; keep it if the kernel cleared it on failure */
+				    c->aux_fd_path && c->aux_str_arg == WARD_ARG_NONE);
+		if (c->kind == WARD_EV_CONNECT && asked.family && e->remote.port == 0)
+			e->remote = asked;
+	}
 	emit(s, off);
 	return 0;
 }

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# ward trace against the real kernel: marker actions on the host and in runc containers
+# (Docker-style and Kubernetes-style cgroups) must appear as exact events, attributed to
+# the right container, with failures reported as failures; the capture replays the same.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/runc.sh"
+t_need_root
+command -v jq >/dev/null || apt-get install -y -qq jq >/dev/null
+command -v runc >/dev/null || apt-get install -y -qq runc >/dev/null
+
+# eBPF must load here; anything else is a missing capability
+if ! "$WARD" trace --backend bpf --duration 1 --quiet 2>"$T_TMP/probe.err"; then
+  cat "$T_TMP/probe.err"
+  t_require "the eBPF sensor does not load on this machine"
+fi
+
+D=$T_TMP/m; mkdir -p "$D"; echo hello > "$D/marker-file"
+cp /bin/true "$D/ward-mark-exec"
+ROOTFS=${WARD_TEST_CACHE:-/var/cache/ward-test}/busybox-rootfs
+ward_busybox_rootfs "$ROOTFS"
+echo ward-secret > "$ROOTFS/etc/ward-marker"
+ID1=$(head -c 32 /dev/urandom | sha256sum | cut -c1-64)
+ID2=$(head -c 32 /dev/urandom | sha256sum | cut -c1-64)
+POD=$(cat /proc/sys/kernel/random/uuid)
+CG1=/docker/$ID1
+CG2=/kubepods/besteffort/pod$POD/$ID2
+N1=ward-t1-$$; N2=ward-t2-$$
+t_on_exit "ward_runc_stop $N1; ward_runc_stop $N2; ward_cgroup_cleanup $CG1; ward_cgroup_cleanup $CG2"
+
+"$WARD" trace --json --write "$T_TMP/cap" --duration 60 >"$T_TMP/ev.json" 2>"$T_TMP/trace.err" &
+TPID=$!
+t_wait_for "grep -q 'sensor: ebpf' $T_TMP/trace.err" 20 || { cat "$T_TMP/trace.err"; exit 1; }
+sleep 1
+
+# host markers
+"$D/ward-mark-exec" alpha "beta gamma"
+python3 "$WARD_SRC/tests/integration/sensor/markers.py" "$D"
+MPID=$(jq -r .pid "$D/markers.json"); PORT=$(jq -r .port "$D/markers.json")
+# container markers
+ward_runc_start "$N1" "$CG1" "$ROOTFS" sleep 30
+ward_runc_exec "$N1" cat /etc/ward-marker >/dev/null
+ward_runc_start "$N2" "$CG2" "$ROOTFS" sleep 30
+ward_runc_exec "$N2" /bin/sh -c 'cat /etc/ward-marker; exit 7' >/dev/null || true
+sleep 1
+kill -INT $TPID; wait $TPID || true
+cat "$T_TMP/trace.err"
+
+q() { jq -c "$1" "$T_TMP/ev.json" 2>/dev/null | head -n 1; }
+has() { [ -n "$(q "select($1)")" ]; }
+
+t_check "exec of a marker binary with its argv" has \
+  ".type==\"execve\" and .proc.exepath==\"$D/ward-mark-exec\" and .args.argv==[\"$D/ward-mark-exec\",\"alpha\",\"beta gamma\"] and .container.id==\"host\" and .res==0"
+t_check "open of the marker file (kernel path, fd >= 0)" has \
+  ".proc.pid==$MPID and .type==\"openat\" and .args.path==\"$D/marker-file\" and .res>=0 and .fd.num==.res"
+t_check "failed open reported as a failure" has \
+  ".proc.pid==$MPID and .type==\"openat\" and .args.path==\"$D/no-such-marker\" and .res==-2 and .failed==true"
+t_check "mkdir, rename and rmdir with full paths" has \
+  ".proc.pid==$MPID and .type==\"rename\" and .args.old==\"$D/mk-dir\" and .args.new==\"$D/mk-dir2\""
+t_check "symlink target and link path" has \
+  ".proc.pid==$MPID and .type==\"symlink\" and .args.target==\"/etc/passwd\" and .args.linkpath==\"$D/link-to-passwd\""
+t_check "chmod setting the setuid bit" has \
+  ".proc.pid==$MPID and .type==\"chmod\" and .args.path==\"$D/marker-file\" and .args.mode==\"4755\""
+t_check "refused connect is a failure with the peer address" has \
+  ".proc.pid==$MPID and .type==\"connect\" and .res==-111 and .args.addr.ip==\"127.0.0.1\" and .args.addr.port==1"
+t_check "loopback connect with both ends" has \
+  ".proc.pid==$MPID and .type==\"connect\" and .res==0 and .fd.remote.port==$PORT and .fd.local.ip==\"127.0.0.1\""
+t_check "accept of the connection" has \
+  ".proc.pid==$MPID and (.type==\"accept4\" or .type==\"accept\") and .fd.local.port==$PORT"
+t_check "dup2 of a socket onto stdin" has \
+  ".proc.pid==$MPID and .type==\"dup2\" and .fd.num==0 and .fd.type==\"ipv4\" and .fd.remote.port==$PORT"
+t_check "memfd_create with its name" has \
+  ".proc.pid==$MPID and .type==\"memfd_create\" and .args.name==\"ward-fileless\""
+t_check "fileless exec from a memfd" has \
+  ".type==\"execve\" and .args.argv[0]==\"ward-memfd-marker\" and .args.exe_memfd==true and (.proc.exepath|startswith(\"/memfd:ward-fileless\"))"
+t_check "docker-style container: exec attributed" has \
+  ".type==\"execve\" and .proc.name==\"cat\" and .container.id==\"$ID1\" and .container.runtime==\"docker\""
+t_check "docker-style container: open with the container's path" has \
+  ".type==\"openat\" and .container.id==\"$ID1\" and .args.path==\"/etc/ward-marker\" and .res>=0"
+t_check "kubernetes-style container: pod uid and container id" has \
+  ".type==\"execve\" and .container.id==\"$ID2\" and .container.pod_uid==\"$POD\""
+t_check "kubernetes-style container: exit code" has \
+  ".type==\"procexit\" and .container.id==\"$ID2\" and .proc.name==\"sh\" and .args.code==7"
+t_check "fork of a new process recorded" has \
+  ".type==\"clone\" and .proc.pid==$MPID or (.type==\"clone\" and .container.id==\"$ID1\")"
+t_check "no events dropped" grep -q "drops=0 " "$T_TMP/trace.err"
+
+# replay: the capture holds the snapshot and every record, so the same events come back
+"$WARD" trace --read "$T_TMP/cap" --json >"$T_TMP/replay.json" 2>"$T_TMP/replay.err"
+n_live=$(jq -c "select(.container.id==\"$ID1\" and .type==\"openat\")" "$T_TMP/ev.json" | wc -l)
+n_rep=$(jq -c "select(.container.id==\"$ID1\" and .type==\"openat\")" "$T_TMP/replay.json" | wc -l)
+t_check "replay yields the container's events ($n_rep of $n_live)" test "$n_live" -gt 0 -a "$n_live" -eq "$n_rep"
+t_check "replay keeps argv" test -n "$(jq -c "select(.type==\"execve\" and .args.argv==[\"$D/ward-mark-exec\",\"alpha\",\"beta gamma\"])" "$T_TMP/replay.json")"
+
+# filters: --type and --container narrow the stream
+"$WARD" trace --read "$T_TMP/cap" --json --type exec --container "${ID1:0:12}" >"$T_TMP/f.json" 2>/dev/null
+t_check "--type exec --container filters" test "$(jq -r '.type' "$T_TMP/f.json" | sort -u | tr '\n' ' ')" = "execve " -a \
+  "$(jq -r '.container.id' "$T_TMP/f.json" | sort -u)" = "$ID1"
+t_done
