@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# ward trace with a real Docker engine: events from a container carry its id, name, image
+# and the Kubernetes pod name and namespace from io.kubernetes.* labels.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/docker.sh"
+t_need_root
+ward_docker_start || t_require "dockerd cannot start: $WARD_DOCKER_WHY"
+t_on_exit ward_docker_stop
+ward_docker_image || t_require "cannot build the test image: $WARD_DOCKER_WHY"
+
+CFG=$T_TMP/ward.yaml
+printf 'containers:\n  docker_socket: %s\n' "$WARD_DOCKER_SOCK" > "$CFG"
+"$WARD" -c "$CFG" trace --json --type exec,open,exit --duration 60 >"$T_TMP/ev.json" 2>"$T_TMP/trace.err" &
+TPID=$!
+t_wait_for "grep -q 'sensor: ' $T_TMP/trace.err" 20 || { cat "$T_TMP/trace.err"; exit 1; }
+sleep 1
+CID=$(docker run -d --name ward-web-$$ --network none \
+  --label io.kubernetes.pod.name=web-1 --label io.kubernetes.pod.namespace=prod \
+  "$WARD_DOCKER_IMAGE" sh -c 'sleep 2; cat /etc/hostname; sleep 30')
+sleep 4
+kill -INT $TPID; wait $TPID || true
+cat "$T_TMP/trace.err"
+
+ev=$(jq -c "select(.type==\"openat\" and .container.id==\"$CID\" and .args.path==\"/etc/hostname\")" "$T_TMP/ev.json" | head -n 1)
+echo "event: $ev"
+t_check "event attributed to the container id" test -n "$ev"
+t_check "container name from the engine" test "$(jq -r .container.name <<<"$ev")" = "ward-web-$$"
+t_check "image from the engine" test "$(jq -r .container.image <<<"$ev")" = "$WARD_DOCKER_IMAGE"
+t_check "pod name from io.kubernetes.pod.name" test "$(jq -r .container.pod <<<"$ev")" = "web-1"
+t_check "namespace from io.kubernetes.pod.namespace" test "$(jq -r .container.namespace <<<"$ev")" = "prod"
+t_check "runtime is docker" test "$(jq -r .container.runtime <<<"$ev")" = "docker"
+t_done
