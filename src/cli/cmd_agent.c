@@ -1,16 +1,89 @@
 // SPDX-License-Identifier: Apache-2.0
-/* ward agent: placeholder until the subsystem lands; says so plainly and fails. */
+/* ward agent: the runtime agent (sensor + rules + alerts), live or on a recorded capture. */
+#include "agent/agent.h"
 #include "cli/cli.h"
+#include "common/xalloc.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_RULE_PATHS 64
 
 static void agent_help(FILE *out)
 {
-	fprintf(out, "Usage: ward agent ...\n\nrun the runtime agent: sensor, rules, alerts and response.\n(not available in this build)\n");
+	fprintf(out,
+		"Usage: ward agent [options]\n"
+		"\n"
+		"Watches the host and its containers with the eBPF sensor, evaluates the rules\n"
+		"(Falco-compatible) and sends alerts to the configured outputs (stdout by default;\n"
+		"file, syslog, webhook, Prometheus metrics: see docs/config.md).\n"
+		"\n"
+		"Options:\n"
+		"  -r, --rules PATH        rule file or directory (repeatable; default: config\n"
+		"                          rules.files, else the built-in ruleset)\n"
+		"      --replay FILE       evaluate a capture (ward trace --write) instead of the\n"
+		"                          live sensor, then exit\n"
+		"  -w, --write FILE        also record the live event stream to a capture file\n"
+		"  -j, --json              alerts on stdout as JSON lines (Falco's format)\n"
+		"      --min-priority P    drop alerts below P (Emergency..Debug)\n"
+		"  -d, --duration SECS     stop after this many seconds\n"
+		"      --pidfile FILE      where to write the pid (default: config agent.pidfile)\n"
+		"\n"
+		"Signals: SIGHUP reloads the rules (a set with errors is rejected and the running\n"
+		"one stays); SIGUSR1 prints counters; SIGINT/SIGTERM stop.\n"
+		"\n"
+		"Examples:\n"
+		"  ward agent\n"
+		"  ward agent --json -r /etc/falco/falco_rules.yaml -r /etc/ward/rules.d\n"
+		"  ward agent --replay /tmp/incident.cap --json\n");
 }
 
 static int agent_run(struct ward_ctx *ctx, int argc, char **argv)
 {
-	fprintf(stderr, "ward agent: not available in this build\n");
-	return WARD_EXIT_ERR;
+	static const struct option opts[] = {
+		{ "rules", required_argument, NULL, 'r' },
+		{ "replay", required_argument, NULL, 'R' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "min-priority", required_argument, NULL, 'P' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ 0 },
+	};
+	const char *paths[MAX_RULE_PATHS];
+	struct ward_agent_opts o = { .cfg = ctx->cfg, .rule_paths = paths };
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "r:w:jd:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (o.rule_paths_cnt >= MAX_RULE_PATHS)
+				return ward_cli_usage_error("agent", "at most %d --rules", MAX_RULE_PATHS);
+			paths[o.rule_paths_cnt++] = optarg;
+			break;
+		case 'R': o.replay_path = optarg; break;
+		case 'w': o.write_path = optarg; break;
+		case 'j': ward_config_set(ctx->cfg, "outputs.stdout.json", "true"); break;
+		case 'P':
+			if (ward_config_set(ctx->cfg, "rules.min_priority", optarg))
+				return ward_cli_usage_error("agent", "bad --min-priority '%s'", optarg);
+			break;
+		case 'd':
+			o.duration_s = strtol(optarg, &end, 10);
+			if (*end || o.duration_s <= 0)
+				return ward_cli_usage_error("agent", "--duration wants seconds, got '%s'", optarg);
+			break;
+		case 'p': o.pidfile = optarg; break;
+		default: return ward_cli_usage_error("agent", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return ward_cli_usage_error("agent", "unexpected argument '%s'", argv[optind]);
+	if (o.replay_path && o.write_path)
+		return ward_cli_usage_error("agent", "--replay and --write cannot be combined");
+	return ward_agent_run(&o) ? WARD_EXIT_ERR : WARD_EXIT_OK;
 }
 
 const struct ward_cmd ward_cmd_agent = {

@@ -15,6 +15,9 @@ const struct ward_cfg_key ward_cfg_keys[] = {
 	{ "containers.docker_socket", WARD_CFG_STR, "/var/run/docker.sock",
 	  "Docker Engine API socket for names, images and labels; empty disables" },
 
+	{ "agent.pidfile", WARD_CFG_STR, "/run/ward/agent.pid", "where the agent writes its pid (ward rules reload reads it)" },
+	{ "agent.hostname", WARD_CFG_STR, "", "hostname in alerts; empty = the machine's" },
+
 	{ "rules.files", WARD_CFG_LIST, "", "rule files or directories, loaded in order; empty = built-in defaults" },
 	{ "rules.mode", WARD_CFG_STR, "detect", "detect (report actions) or enforce (run them)" },
 	{ "rules.min_priority", WARD_CFG_STR, "debug", "lowest priority that raises an alert" },
@@ -28,19 +31,30 @@ const struct ward_cfg_key ward_cfg_keys[] = {
 	{ "outputs.syslog.enabled", WARD_CFG_BOOL, "false", "send alerts to syslog" },
 	{ "outputs.webhook.url", WARD_CFG_STR, "", "POST JSON alerts to this URL" },
 	{ "outputs.webhook.queue", WARD_CFG_INT, "1024", "alerts queued for the webhook before dropping" },
+	{ "outputs.webhook.retries", WARD_CFG_INT, "8", "retries per webhook alert, with exponential backoff" },
+	{ "outputs.webhook.timeout_s", WARD_CFG_INT, "5", "timeout of one webhook request in seconds" },
 	{ "metrics.listen", WARD_CFG_STR, "", "serve Prometheus metrics on ADDR:PORT" },
-	{ "metrics.file", WARD_CFG_STR, "", "write Prometheus metrics to this file every 10 s" },
+	{ "metrics.file", WARD_CFG_STR, "", "write Prometheus metrics to this file every metrics.interval_s" },
+	{ "metrics.interval_s", WARD_CFG_INT, "10", "seconds between rewrites of metrics.file" },
 
 	{ "fim.paths", WARD_CFG_LIST, "/etc,/usr/bin,/usr/sbin,/usr/lib,/bin,/sbin", "trees to baseline" },
 	{ "fim.exclude", WARD_CFG_LIST, "", "globs to skip" },
 	{ "fim.db", WARD_CFG_STR, "/var/lib/ward/fim.db", "baseline database" },
 	{ "fim.key", WARD_CFG_STR, "/var/lib/ward/fim.key", "HMAC key protecting the baseline" },
 	{ "fim.hash", WARD_CFG_STR, "sha256", "sha256 or sha512" },
+	{ "fim.groups", WARD_CFG_LIST, "", "named attribute groups, NAME=SPEC (AIDE style: p+i+n+u+g+s+m+c+sha256)" },
+	{ "fim.group", WARD_CFG_STR, "R", "attribute group (name or spec) for paths that name none" },
+	{ "fim.watch_window_ms", WARD_CFG_INT, "500", "fim watch: changes to one path within this window are one event" },
 
 	{ "scan.db", WARD_CFG_STR, "/var/lib/ward/vuln.db", "vulnerability database" },
 
 	{ "respond.protected", WARD_CFG_LIST, "", "process names never acted on" },
 	{ "respond.key", WARD_CFG_STR, "/var/lib/ward/host.key", "key signing forensic bundles" },
+	{ "respond.protected_containers", WARD_CFG_LIST, "", "container ids (or prefixes) never acted on" },
+	{ "respond.rate_limit_per_min", WARD_CFG_INT, "10", "actions per workload per minute; 0 = unlimited" },
+	{ "respond.collect_mem_mb", WARD_CFG_INT, "64", "memory dumped per forensic bundle (all processes)" },
+	{ "respond.collect_exe_mb", WARD_CFG_INT, "64", "largest executable copied into a bundle" },
+	{ "respond.collect_upper_mb", WARD_CFG_INT, "256", "writable-layer bytes copied into a bundle" },
 };
 
 const size_t ward_cfg_keys_cnt = sizeof(ward_cfg_keys) / sizeof(ward_cfg_keys[0]);

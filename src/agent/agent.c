@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The agent loop: a sensing session whose per-event callback evaluates the current ruleset
+ * and whose tick handles reloads and metrics. The ruleset pointer is only replaced on the
+ * event thread between events, so evaluation never sees a half-swapped set.
+ */
+#include "agent/agent.h"
+#include "agent/alert_build.h"
+#include "alert/pipeline.h"
+#include "common/err.h"
+#include "common/log.h"
+#include "common/timeutil.h"
+#include "common/xalloc.h"
+#include "rules/rules.h"
+#include "sensor/session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct agent {
+	const struct ward_agent_opts *o;
+	const char *const *paths;
+	size_t paths_cnt;
+	struct ward_rules_opts ropts;
+	struct ward_ruleset *rs;
+	struct ward_alerts *alerts;
+	struct ward_metrics *metrics;
+	struct ward_alert_builder *builder;
+	struct ward_session *session;
+	uint64_t events, events_reported;
+	uint64_t alerts_sent;
+	uint64_t eval_samples;
+	bool syscalls[WARD_SC_MAX];
+};
+
+static void print_report(const struct ward_rules_report *rep, bool errors_only)
+{
+	char line[1024];
+
+	for (size_t i = 0; i < rep->msgs_cnt; i++) {
+		const struct ward_rules_msg *m = &rep->msgs[i];
+
+		if (errors_only && !m->is_error)
+			continue;
+		ward_diag_format(&m->d, line, sizeof(line));
+		if (m->is_error)
+			ward_err("rules: %s", line);
+		else
+			ward_dbg("rules: %s", line);
+	}
+}
+
+/* The syscalls the kernel must send: what the rules use, plus process lifecycle (which keeps
+ * the process table, and so ancestry and attribution, right whatever the rules say). */
+static void compute_syscalls(struct agent *a)
+{
+	ward_rules_syscalls(a->rs, a->syscalls);
+	a->syscalls[WARD_SC_GATE_EXEC] = true;
+	a->syscalls[WARD_SC_GATE_FORK] = true;
+	a->syscalls[WARD_SC_GATE_EXIT] = true;
+}
+
+static int load_rules(struct agent *a, struct ward_ruleset **out, bool strict)
+{
+	struct ward_rules_report rep = { 0 };
+	struct ward_ruleset *rs = NULL;
+	int err;
+
+	err = ward_rules_load(a->paths, a->paths_cnt, &a->ropts, &rep, &rs);
+	if (err) {
+		ward_err("rules: cannot load: %s", ward_strerror(err));
+		ward_rules_report_free(&rep);
+		return err;
+	}
+	print_report(&rep, false);
+	if (rep.errors && strict) {
+		ward_err("rules: reload rejected: %zu error(s); the running rules stay in force",
+			 rep.errors);
+		print_report(&rep, true);
+		ward_rules_free(rs);
+		ward_rules_report_free(&rep);
+		return -WARD_E_SYNTAX;
+	}
+	if (rep.errors)
+		ward_warn("rules: %zu rule(s) could not compile and were skipped (see above)",
+			  rep.errors);
+	ward_info("rules: %zu rules (%zu compiled), %zu macros, %zu lists from %zu file(s)",
+		  rep.rules, rep.rules_compiled, rep.macros, rep.lists, rep.files);
+	ward_rules_report_free(&rep);
+	*out = rs;
+	return 0;
+}
+
+static int on_match(const struct ward_rule_match *m, void *arg);
+
+struct match_ctx {
+	struct agent *a;
+	const struct ward_event *ev;
+};
+
+static int on_event(const struct ward_event *ev, void *arg)
+{
+	struct agent *a = arg;
+	struct match_ctx mc = { a, ev };
+	struct ward_proc_table *pt = ward_session_procs(a->session);
+
+	a->events++;
+	/* time one event in 64: the clock reads would otherwise cost as much as the rules */
+	if ((a->events & 63) == 0) {
+		uint64_t t0 = ward_mono_ns();
+
+		ward_rules_eval(a->rs, ev, pt, on_match, &mc);
+		ward_metrics_rule_eval_observe(a->metrics, ward_mono_ns() - t0);
+		a->eval_samples++;
+	} else {
+		ward_rules_eval(a->rs, ev, pt, on_match, &mc);
+	}
+	return 0;
+}
+
+static int on_match(const struct ward_rule_match *m, void *arg)
+{
+	struct match_ctx *mc = arg;
+	struct agent *a = mc->a;
+	struct ward_alert alert;
+
+	ward_alert_build(a->builder, m, mc->ev, ward_session_procs(a->session),
+			 ward_session_drops(a->session), &alert);
+	if (ward_alerts_emit(a->alerts, &alert) == WARD_ALERT_SENT)
+		a->alerts_sent++;
+	return 0;
+}
+
+static void reload(struct agent *a)
+{
+	struct ward_ruleset *rs = NULL;
+	struct ward_sensor *sensor = ward_session_sensor(a->session);
+
+	ward_info("rules: reloading");
+	if (load_rules(a, &rs, true))
+		return;
+	ward_rules_free(a->rs);
+	a->rs = rs;
+	compute_syscalls(a);
+	if (sensor && ward_sensor_set_syscalls(sensor, a->syscalls) == 0)
+		ward_info("rules: reloaded; kernel filter updated");
+}
+
+static void on_tick(struct ward_session *s, void *arg)
+{
+	struct agent *a = arg;
+	struct ward_sensor *sensor = ward_session_sensor(s);
+
+	if (ward_session_take_reload(s))
+		reload(a);
+	ward_metrics_events_add(a->metrics, a->events - a->events_reported);
+	a->events_reported = a->events;
+	ward_metrics_proc_table_set(a->metrics, ward_proc_table_count(ward_session_procs(s)));
+	if (sensor) {
+		struct ward_sensor_stats st;
+
+		ward_sensor_get_stats(sensor, &st);
+		for (uint32_t i = 0; i < st.ncpu && i < 256; i++)
+			ward_metrics_drops_set(a->metrics, i, st.drops_cpu[i]);
+	}
+}
+
+static int on_start(struct ward_session *s, void *arg)
+{
+	struct agent *a = arg;
+
+	a->session = s;
+	return 0;
+}
+
+static void write_pidfile(const char *path)
+{
+	char dir[512], buf[32];
+	char *slash;
+	int fd, n;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		ward_warn("agent: cannot write pidfile %s: %s (ward rules reload will not find "
+			  "this agent)", path, strerror(errno));
+		return;
+	}
+	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (write(fd, buf, (size_t)n) != n)
+		ward_warn("agent: short write to %s", path);
+	close(fd);
+}
+
+int ward_agent_request_reload(const char *pidfile, char *msg, size_t msg_len)
+{
+	char buf[32] = "";
+	char *end;
+	long pid;
+	ssize_t n;
+	int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(msg, msg_len, "no running agent: cannot open %s: %s", pidfile, strerror(errno));
+		return -errno;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	pid = strtol(buf, &end, 10);
+	if (pid <= 1 || (*end && *end != '\n')) {
+		snprintf(msg, msg_len, "%s does not hold a pid", pidfile);
+		return -EINVAL;
+	}
+	if (kill((pid_t)pid, SIGHUP) < 0) {
+		snprintf(msg, msg_len, "cannot signal agent pid %ld: %s", pid, strerror(errno));
+		return -errno;
+	}
+	snprintf(msg, msg_len, "asked agent pid %ld to reload its rules", pid);
+	return 0;
+}
+
+int ward_agent_run(const struct ward_agent_opts *o)
+{
+	struct agent a = { .o = o };
+	struct ward_session_opts so = { 0 };
+	struct ward_diag diag = { 0 };
+	const char *min_prio = ward_config_str(o->cfg, "rules.min_priority");
+	const char *pidfile = o->pidfile ? o->pidfile : ward_config_str(o->cfg, "agent.pidfile");
+	const char *default_path = ward_rules_default_paths();
+	char msg[600];
+	int err;
+
+	if (o->rule_paths_cnt) {
+		a.paths = o->rule_paths;
+		a.paths_cnt = o->rule_paths_cnt;
+	} else {
+		a.paths = ward_config_list(o->cfg, "rules.files", &a.paths_cnt);
+		if (!a.paths_cnt) {
+			a.paths = &default_path;
+			a.paths_cnt = 1;
+		}
+	}
+	if (ward_priority_parse(min_prio, strlen(min_prio), &a.ropts.min_priority)) {
+		ward_err("config: rules.min_priority: unknown priority '%s'", min_prio);
+		return -EINVAL;
+	}
+	err = load_rules(&a, &a.rs, false);
+	if (err)
+		return err;
+	err = ward_alerts_setup(o->cfg, &a.alerts, &diag);
+	if (err) {
+		ward_err("outputs: %s", ward_diag_format(&diag, msg, sizeof(msg)));
+		goto out;
+	}
+	a.metrics = ward_alerts_metrics(a.alerts);
+	a.builder = ward_alert_builder_new(o->cfg);
+	compute_syscalls(&a);
+	if (!o->replay_path && pidfile[0])
+		write_pidfile(pidfile);
+
+	so.cfg = o->cfg;
+	so.read_path = o->replay_path;
+	so.write_path = o->write_path;
+	so.duration_s = o->duration_s;
+	so.syscalls = a.syscalls;
+	so.on_event = on_event;
+	so.on_start = on_start;
+	so.on_tick = on_tick;
+	so.arg = &a;
+	so.report_stats = true;
+	err = ward_session_run(&so);
+	ward_info("agent: %llu events evaluated, %llu alerts sent",
+		  (unsigned long long)a.events, (unsigned long long)a.alerts_sent);
+	if (!o->replay_path && pidfile[0])
+		unlink(pidfile);
+out:
+	ward_alert_builder_free(a.builder);
+	ward_alerts_shutdown(a.alerts);
+	ward_rules_free(a.rs);
+	return err;
+}

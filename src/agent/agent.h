@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The runtime agent: the sensor's events evaluated against the loaded rules, matches turned
+ * into alerts (with container, pod and process ancestry) and sent through the alert
+ * pipeline; the kernel is told to send only the syscalls the rules need. SIGHUP (or
+ * `ward rules reload`) loads the rules again; a set with errors is rejected and the running
+ * one stays. Not here: what the alert outputs do (src/alert) or how rules match (src/rules).
+ */
+#ifndef WARD_AGENT_H
+#define WARD_AGENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config/config.h"
+
+struct ward_agent_opts {
+	const struct ward_config *cfg;
+	const char *const *rule_paths;  /* NULL: config rules.files, else the built-in rules */
+	size_t rule_paths_cnt;
+	const char *replay_path;        /* evaluate a capture instead of the live sensor */
+	const char *write_path;         /* record the live stream */
+	long duration_s;
+	const char *pidfile;            /* NULL: config agent.pidfile; "" disables */
+};
+
+/* Runs until SIGINT/SIGTERM (or the end of a replay). Returns 0, or -errno when the rules,
+ * outputs or sensor could not start. */
+int ward_agent_run(const struct ward_agent_opts *opts);
+
+/* Asks a running agent to reload its rules (SIGHUP to the pid in pidfile). */
+int ward_agent_request_reload(const char *pidfile, char *msg, size_t msg_len);
+
+#endif
