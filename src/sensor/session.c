@@ -169,7 +169,7 @@ static int run_live(struct ward_session *s)
 {
 	const struct ward_session_opts *o = s->o;
 	struct ward_sensor_opts so = { 0 };
-	uint64_t deadline = o->duration_s > 0 ? ward_mono_ns() + (uint64_t)o->duration_s * 1000000000ull : 0;
+	uint64_t deadline;
 	const char *backend = ward_config_str(o->cfg, "sensor.backend");
 	int err;
 
@@ -198,6 +198,8 @@ static int run_live(struct ward_session *s)
 		ward_warn("sensor: /proc snapshot failed: %s", ward_strerror(err));
 	if (o->on_start && (err = o->on_start(s, o->arg)) != 0)
 		return err;
+	/* --duration counts from when events flow, not from before the (slow) BPF load */
+	deadline = o->duration_s > 0 ? ward_mono_ns() + (uint64_t)o->duration_s * 1000000000ull : 0;
 	while (!s->stop && !sig_stop) {
 		int rc = ward_sensor_poll(s->sensor, 100, on_record, s);
 
