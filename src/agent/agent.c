@@ -5,6 +5,7 @@
  * event thread between events, so evaluation never sees a half-swapped set.
  */
 #include "agent/agent.h"
+#include "agent/actions.h"
 #include "agent/alert_build.h"
 #include "alert/pipeline.h"
 #include "common/err.h"
@@ -32,6 +33,7 @@ struct agent {
 	struct ward_alerts *alerts;
 	struct ward_metrics *metrics;
 	struct ward_alert_builder *builder;
+	struct ward_agent_actions *actions;
 	struct ward_session *session;
 	uint64_t events, events_reported;
 	uint64_t alerts_sent;
@@ -130,8 +132,16 @@ static int on_match(const struct ward_rule_match *m, void *arg)
 	struct agent *a = mc->a;
 	struct ward_alert alert;
 
+	const struct ward_alert_action *acts;
+	size_t n;
+
 	ward_alert_build(a->builder, m, mc->ev, ward_session_procs(a->session),
 			 ward_session_drops(a->session), &alert);
+	/* replays never act: the processes in a recording are not the ones running now */
+	if (m->actions && !ward_session_is_replay(a->session)) {
+		n = ward_agent_actions_run(a->actions, m, mc->ev, &acts);
+		ward_alert_set_actions(a->builder, &alert, acts, n);
+	}
 	if (ward_alerts_emit(a->alerts, &alert) == WARD_ALERT_SENT)
 		a->alerts_sent++;
 	return 0;
@@ -266,6 +276,9 @@ int ward_agent_run(const struct ward_agent_opts *o)
 	}
 	a.metrics = ward_alerts_metrics(a.alerts);
 	a.builder = ward_alert_builder_new(o->cfg);
+	err = ward_agent_actions_new(o->cfg, &a.actions);
+	if (err)
+		goto out;
 	compute_syscalls(&a);
 	if (!o->replay_path && pidfile[0])
 		write_pidfile(pidfile);
@@ -286,6 +299,7 @@ int ward_agent_run(const struct ward_agent_opts *o)
 	if (!o->replay_path && pidfile[0])
 		unlink(pidfile);
 out:
+	ward_agent_actions_free(a.actions);
 	ward_alert_builder_free(a.builder);
 	ward_alerts_shutdown(a.alerts);
 	ward_rules_free(a.rs);

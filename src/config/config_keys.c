@@ -49,6 +49,7 @@ const struct ward_cfg_key ward_cfg_keys[] = {
 	{ "scan.db", WARD_CFG_STR, "/var/lib/ward/vuln.db", "vulnerability database" },
 
 	{ "respond.protected", WARD_CFG_LIST, "", "process names never acted on" },
+	{ "respond.bundle_dir", WARD_CFG_STR, "/var/lib/ward/bundles", "where rule-triggered collect writes bundles" },
 	{ "respond.key", WARD_CFG_STR, "/var/lib/ward/host.key", "key signing forensic bundles" },
 	{ "respond.protected_containers", WARD_CFG_LIST, "", "container ids (or prefixes) never acted on" },
 	{ "respond.rate_limit_per_min", WARD_CFG_INT, "10", "actions per workload per minute; 0 = unlimited" },

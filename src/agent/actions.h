@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Rule-triggered response actions for the agent (see actions.c). */
+#ifndef WARD_AGENT_ACTIONS_H
+#define WARD_AGENT_ACTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "alert/alert.h"
+#include "config/config.h"
+#include "events/event.h"
+#include "rules/rules.h"
+
+struct ward_agent_actions;
+
+int ward_agent_actions_new(const struct ward_config *cfg, struct ward_agent_actions **out);
+void ward_agent_actions_free(struct ward_agent_actions *a);
+bool ward_agent_actions_enforcing(const struct ward_agent_actions *a);
+/* Runs (or, in detect mode, reports) the match's actions. *out points to the outcomes,
+ * valid until the next call; returns their count. */
+size_t ward_agent_actions_run(struct ward_agent_actions *a, const struct ward_rule_match *m,
+			      const struct ward_event *ev, const struct ward_alert_action **out);
+
+#endif
