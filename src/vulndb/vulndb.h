@@ -53,4 +53,65 @@ void ward_findings_free(struct ward_findings *f);
 /* Version comparison per ecosystem: <0, 0, >0; -WARD_E_SYNTAX style errors reported via *err. */
 int ward_version_cmp(const char *ecosystem, const char *a, const char *b, int *err);
 
+/* ---- additions (compatible; see docs/vulndb.md) ---- */
+
+/* CVSS v3.0/3.1 base score of a vector ("CVSS:3.1/AV:N/..."); 0 or -WARD_E_SYNTAX /
+ * -WARD_E_UNSUPPORTED (v2, v4) with d filled. */
+int ward_cvss3_score(const char *vector, double *score, struct ward_diag *d);
+/* Qualitative rating of a score: 0 None, <4 Low, <7 Medium, <9 High, else Critical. */
+enum ward_severity ward_cvss_level(double score);
+
+struct ward_vulndb_import_stats {
+	size_t added;      /* records not in the DB before */
+	size_t updated;    /* records whose modified time changed */
+	size_t unchanged;  /* same (id, modified), or an older copy: skipped */
+	size_t failed;     /* broken records, reported and skipped */
+	size_t files;      /* JSON files / zip entries read */
+	char first_error[512]; /* "file: json.path: message" of the first failure, or "" */
+};
+#define WARD_VULNDB_IMPORT_PROGRESS 0x1 /* progress line on stderr */
+/* Like ward_vulndb_import with counts and flags. Returns added + updated or -errno: a
+ * failure of the source as a whole (unreadable, not OSV, DB error) rolls back everything
+ * from this source; broken records are only counted. stats may be NULL. */
+int ward_vulndb_import_ex(struct ward_vulndb *db, const char *source, unsigned flags,
+			  struct ward_vulndb_import_stats *stats, struct ward_diag *d);
+
+struct ward_vulndb_eco_count {
+	char *ecosystem;  /* as the records spell it: "Debian:12", "npm" */
+	size_t records;
+};
+struct ward_vulndb_info {
+	size_t records;          /* all stored records, withdrawn included */
+	size_t withdrawn;
+	size_t packages;         /* affected (ecosystem, package) rows */
+	char newest_modified[40];/* RFC 3339 as in the records, or "" */
+	long long import_time;   /* unix seconds of the last import, 0 if never */
+	int schema_version;
+	struct ward_vulndb_eco_count *ecos;
+	size_t ecos_cnt;
+};
+int ward_vulndb_info(struct ward_vulndb *db, struct ward_vulndb_info *out);
+void ward_vulndb_info_free(struct ward_vulndb_info *info);
+
+/* Suppression: ignore files and OpenVEX documents applied to findings (suppress*.c). */
+struct ward_suppress;
+struct ward_suppress *ward_suppress_new(void);
+void ward_suppress_free(struct ward_suppress *s);
+/* Ignore file: YAML (list of {id, package, reason, expires}) when the name ends in .yaml or
+ * .yml or the content looks like YAML, else a .trivyignore-style list of ids with '#'
+ * comments (and optional "exp:YYYY-MM-DD"). Errors name the file and line. */
+int ward_suppress_load_ignore(struct ward_suppress *s, const char *path, struct ward_diag *d);
+int ward_suppress_load_ignore_mem(struct ward_suppress *s, const char *name, const char *data,
+				  size_t len, struct ward_diag *d);
+/* OpenVEX JSON document; errors name the file and the JSON path. */
+int ward_suppress_load_vex(struct ward_suppress *s, const char *path, struct ward_diag *d);
+int ward_suppress_load_vex_mem(struct ward_suppress *s, const char *name, const char *data,
+			       size_t len, struct ward_diag *d);
+/* Marks matching findings suppressed (reason set); today is "YYYY-MM-DD" (NULL: current UTC
+ * date). Expired ignore entries do not suppress and are warned about once. Returns the
+ * number of findings newly suppressed. */
+int ward_suppress_apply(struct ward_suppress *s, struct ward_findings *f, const char *today);
+/* Number of ignore entries found expired by the last ward_suppress_apply. */
+size_t ward_suppress_expired_cnt(const struct ward_suppress *s);
+
 #endif

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Evaluation of compiled conditions against one event, and the per-event driver: find the
+ * event's type bucket, evaluate each rule in it in load order, render the output of the
+ * ones that match and hand them to the caller. Nothing here allocates on a non-matching
+ * event; the only shared writes are the relaxed atomic hit counters. Comparison with an
+ * absent value is false (so "not" of it is true), as in Falco.
+ */
+#include "rules/rules_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <string.h>
+
+#include "events/event.h"
+
+static bool icontains(const char *h, size_t hlen, const char *n, size_t nlen)
+{
+	if (nlen == 0)
+		return true;
+	for (size_t i = 0; i + nlen <= hlen; i++) {
+		size_t k = 0;
+
+		while (k < nlen && (char)tolower((unsigned char)h[i + k]) == n[k])
+			k++;
+		if (k == nlen)
+			return true;
+	}
+	return false;
+}
+
+static int str_cmp(const char *a, size_t al, const char *b, size_t bl)
+{
+	int r = memcmp(a, b, al < bl ? al : bl);
+
+	return r ? r : (al < bl ? -1 : al > bl);
+}
+
+static bool in_strs(const struct ward_rcmp *m, const char *s, size_t len)
+{
+	size_t lo = 0, hi = m->set_cnt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = str_cmp(m->strs[mid].s, m->strs[mid].len, s, len);
+
+		if (r == 0)
+			return true;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static bool in_nums(const struct ward_rcmp *m, int64_t v)
+{
+	size_t lo = 0, hi = m->set_cnt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->nums[mid] == v)
+			return true;
+		if (m->nums[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static bool in_net(const struct ward_rnet *n, const uint8_t *addr, size_t len)
+{
+	unsigned full = n->prefix / 8, rest = n->prefix % 8;
+
+	if (len != n->family_len)
+		return false;
+	if (memcmp(n->addr, addr, full) != 0)
+		return false;
+	if (rest) {
+		uint8_t mask = (uint8_t)(0xff << (8 - rest));
+
+		return (n->addr[full] & mask) == (addr[full] & mask);
+	}
+	return true;
+}
+
+/* Path-prefix match: /etc matches /etc and /etc/passwd but not /etcfoo. */
+static bool pmatch(const struct ward_rcmp *m, const char *s, size_t len)
+{
+	for (size_t i = 0; i < m->set_cnt; i++) {
+		const struct ward_rstr *p = &m->strs[i];
+
+		if (len < p->len || memcmp(s, p->s, p->len) != 0)
+			continue;
+		if (len == p->len || s[p->len] == '/' || (p->len == 1 && p->s[0] == '/'))
+			return true;
+	}
+	return false;
+}
+
+static __thread pcre2_match_data *re_md;
+
+static bool match_value(const struct ward_rcmp *m, const struct ward_rval *v)
+{
+	char num[32];
+	const char *s;
+	size_t len;
+	int r;
+
+	if (m->cv == WARD_RCV_NUM && v->is_num) {
+		switch (m->op) {
+		case WARD_OP_EQ: return v->n == m->n;
+		case WARD_OP_NE: return v->n != m->n;
+		case WARD_OP_LT: return v->n < m->n;
+		case WARD_OP_LE: return v->n <= m->n;
+		case WARD_OP_GT: return v->n > m->n;
+		case WARD_OP_GE: return v->n >= m->n;
+		default: return false;
+		}
+	}
+	if (m->cv == WARD_RCV_NUMSET)
+		return v->is_num && in_nums(m, v->n);
+	if (m->cv == WARD_RCV_NETS) {
+		bool hit = false;
+
+		for (size_t i = 0; i < m->set_cnt && !hit; i++)
+			hit = in_net(&m->nets[i], (const uint8_t *)v->s, v->len);
+		return m->op == WARD_OP_NE ? !hit : hit;
+	}
+	s = ward_rval_str(v, num, sizeof(num), &len);
+	switch (m->op) {
+	case WARD_OP_EQ:
+		return len == m->len && memcmp(s, m->s, len) == 0;
+	case WARD_OP_NE:
+		return !(len == m->len && memcmp(s, m->s, len) == 0);
+	case WARD_OP_LT: return str_cmp(s, len, m->s, m->len) < 0;
+	case WARD_OP_LE: return str_cmp(s, len, m->s, m->len) <= 0;
+	case WARD_OP_GT: return str_cmp(s, len, m->s, m->len) > 0;
+	case WARD_OP_GE: return str_cmp(s, len, m->s, m->len) >= 0;
+	case WARD_OP_IN:
+	case WARD_OP_INTERSECTS:
+		return in_strs(m, s, len);
+	case WARD_OP_PMATCH:
+		return pmatch(m, s, len);
+	case WARD_OP_CONTAINS:
+		return m->len == 0 || memmem(s, len, m->s, m->len) != NULL;
+	case WARD_OP_ICONTAINS:
+		return icontains(s, len, m->s, m->len);
+	case WARD_OP_STARTSWITH:
+		return len >= m->len && memcmp(s, m->s, m->len) == 0;
+	case WARD_OP_ENDSWITH:
+		return len >= m->len && memcmp(s + len - m->len, m->s, m->len) == 0;
+	case WARD_OP_GLOB:
+		/* extracted strings are NUL-terminated; '*' crosses '/', as in Falco */
+		return fnmatch(m->s, s, 0) == 0;
+	case WARD_OP_REGEX:
+		if (!re_md) {
+			/* one per thread, created on first use and kept: one ovector pair is
+			 * enough to learn whether it matched */
+			re_md = pcre2_match_data_create(1, NULL);
+			if (!re_md)
+				return false;
+		}
+		r = pcre2_match(m->re, (PCRE2_SPTR)s, len, 0, 0, re_md, NULL);
+		return r >= 0;
+	default:
+		return false;
+	}
+}
+
+static bool eval_cmp(const struct ward_rcmp *m, struct ward_rx *x)
+{
+	struct ward_rval v;
+
+	if (m->cv == WARD_RCV_TYPES) {
+		bool in = x->type_id >= 0 && ((m->types[x->type_id / 64] >> (x->type_id % 64)) & 1);
+
+		return m->op == WARD_OP_NE ? !in : in;
+	}
+	for (unsigned i = 0; i <= WARD_RULES_ANAME_DEPTH; i++) {
+		if (!ward_rfield_extract(x, &m->fr, i, &v))
+			return false;
+		if (m->op == WARD_OP_EXISTS || match_value(m, &v))
+			return true;
+		if (!m->fr.f->multi)
+			return false;
+	}
+	return false;
+}
+
+bool ward_rnode_eval(const struct ward_rnode *n, struct ward_rx *x)
+{
+	switch (n->kind) {
+	case WARD_RN_AND:
+		for (uint32_t i = 0; i < n->kids_cnt; i++)
+			if (!ward_rnode_eval(n->kids[i], x))
+				return false;
+		return true;
+	case WARD_RN_OR:
+		for (uint32_t i = 0; i < n->kids_cnt; i++)
+			if (ward_rnode_eval(n->kids[i], x))
+				return true;
+		return false;
+	case WARD_RN_NOT:
+		return !ward_rnode_eval(n->kids[0], x);
+	case WARD_RN_CMP:
+		return eval_cmp(&n->cmp, x);
+	case WARD_RN_TRUE:
+		return true;
+	case WARD_RN_MEMO: {
+		uint64_t bit = 1ull << (n->memo % 64);
+		size_t w = n->memo / 64;
+		bool r;
+
+		if (n->memo == UINT32_MAX)
+			return ward_rnode_eval(n->kids[0], x);
+		if (x->memo_done[w] & bit)
+			return x->memo_val[w] & bit;
+		r = ward_rnode_eval(n->kids[0], x);
+		x->memo_done[w] |= bit;
+		x->memo_val[w] = r ? x->memo_val[w] | bit : x->memo_val[w] & ~bit;
+		return r;
+	}
+	default:
+		return false;
+	}
+}
+
+int ward_rules_eval(const struct ward_ruleset *rs, const struct ward_event *ev,
+		    struct ward_proc_table *pt, ward_rule_match_fn fn, void *arg)
+{
+	struct ward_rx x;
+	const uint32_t *list;
+	uint32_t cnt;
+	int matches = 0;
+
+	if (!rs || !ev || !ev->raw)
+		return -EINVAL;
+	ward_rx_init(&x, rs, ev, pt);
+	if (x.type_id < 0)
+		return 0;
+	list = rs->bucket_rules[x.type_id];
+	cnt = rs->bucket_cnt[x.type_id];
+	for (uint32_t i = 0; i < cnt; i++) {
+		struct ward_rrule *r = &rs->rules[list[i]];
+		struct ward_rule_match m;
+
+		if (!ward_rnode_eval(r->root, &x))
+			continue;
+		matches++;
+		atomic_fetch_add_explicit(&r->hits, 1, memory_order_relaxed);
+		if (!fn)
+			continue;
+		memset(&m, 0, sizeof(m));
+		m.index = list[i];
+		m.rule = r->name;
+		m.priority = r->info.priority;
+		m.source = r->source;
+		m.tags = (const char *const *)r->tags;
+		m.tags_cnt = r->tags_cnt;
+		m.actions = r->info.actions;
+		if (ward_rout_render(r->out, &x, &m.output, &m.fields, &m.fields_cnt) < 0) {
+			m.output = r->output;
+			m.fields = NULL;
+			m.fields_cnt = 0;
+		}
+		if (fn(&m, arg))
+			break;
+	}
+	return matches;
+}

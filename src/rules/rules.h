@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The rules engine: Falco-compatible rule files (rules, macros, lists, exceptions, append and
+ * override) loaded from files and directories, compiled once into trees of pre-resolved field
+ * extractors and preprocessed constants, indexed by event type, and evaluated against decoded
+ * events without allocating.
+ *
+ * A loaded ruleset is immutable: evaluation only bumps per-rule atomic hit counters, so the
+ * agent can evaluate on one thread and swap in a freshly loaded set (SIGHUP) by exchanging
+ * the pointer. Not here: alert delivery, rate limiting and response actions (src/alert,
+ * src/respond); this module says which rule matched and what it asked for.
+ */
+#ifndef WARD_RULES_H
+#define WARD_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert/alert.h"
+#include "common/err.h"
+#include "ward_abi.h"
+
+struct ward_event;
+struct ward_proc_table;
+struct ward_ruleset;
+
+/* ward's extension key `actions:` on a rule: what the responder may do on a match. */
+enum ward_rule_action {
+	WARD_ACT_KILL = 1u << 0,
+	WARD_ACT_BLOCK = 1u << 1,
+	WARD_ACT_QUARANTINE = 1u << 2,
+	WARD_ACT_FREEZE = 1u << 3,
+	WARD_ACT_COLLECT = 1u << 4,
+};
+#define WARD_ACT_CNT 5
+/* "kill", ... for one bit; NULL otherwise. */
+const char *ward_rule_action_name(unsigned bit);
+
+/* One diagnostic of a load: where and what. */
+struct ward_rules_msg {
+	bool is_error;
+	struct ward_diag d;
+};
+
+/* What a load found. Owned by the caller; release with ward_rules_report_free(). */
+struct ward_rules_report {
+	struct ward_rules_msg *msgs;  /* at most WARD_RULES_MAX_MSGS kept */
+	size_t msgs_cnt;
+	size_t errors, warnings;      /* all counted, even past the kept maximum */
+	size_t rules, macros, lists;  /* items defined (after append/override merging) */
+	size_t rules_compiled;        /* rules that compiled (enabled or not) */
+	size_t files;                 /* files read */
+};
+void ward_rules_report_free(struct ward_rules_report *rep);
+
+struct ward_rules_opts {
+	enum ward_priority min_priority; /* rules less severe are loaded but never evaluated */
+	const char *passwd_path;         /* NULL: /etc/passwd (user.name lookups) */
+	const char *group_path;          /* NULL: /etc/group */
+};
+
+/*
+ * Loads rule files in order; a directory contributes its *.yaml and *.yml files sorted by
+ * name. Later items append to or override earlier ones. A YAML syntax error skips that file;
+ * a rule that fails to compile is reported and left out; everything else loads.
+ * Returns 0 and sets *out (even when rep->errors > 0: the caller decides whether a partial
+ * set is acceptable), or -EINVAL for bad arguments. opts may be NULL.
+ */
+int ward_rules_load(const char *const *paths, size_t paths_cnt, const struct ward_rules_opts *opts,
+		    struct ward_rules_report *rep, struct ward_ruleset **out);
+/* Same, from one in-memory document named `name` in diagnostics (tests, fuzzing). */
+int ward_rules_load_mem(const char *name, const char *data, size_t len,
+			const struct ward_rules_opts *opts, struct ward_rules_report *rep,
+			struct ward_ruleset **out);
+void ward_rules_free(struct ward_ruleset *rs);
+
+/* A rule as listed (`ward rules list`); pointers owned by the ruleset. */
+struct ward_rule_info {
+	const char *name;
+	const char *desc;
+	const char *condition;
+	const char *source;       /* "syscall" unless the file says otherwise */
+	const char *file;
+	int line;
+	enum ward_priority priority;
+	const char *const *tags;
+	size_t tags_cnt;
+	unsigned actions;         /* WARD_ACT_* */
+	bool enabled;
+	bool compiled;            /* false: reported as an error and never evaluated */
+	bool any_type;            /* no evt.type restriction: evaluated on every event */
+};
+
+size_t ward_rules_count(const struct ward_ruleset *rs);
+/* i-th rule in load order; NULL past the end. */
+const struct ward_rule_info *ward_rules_get(const struct ward_ruleset *rs, size_t i);
+/* Matches of the i-th rule so far (relaxed atomic). */
+uint64_t ward_rules_hits(const struct ward_ruleset *rs, size_t i);
+size_t ward_rules_macro_count(const struct ward_ruleset *rs);
+size_t ward_rules_list_count(const struct ward_ruleset *rs);
+
+/* Syscalls the enabled, evaluated rules need (flags indexed by x86_64 syscall number). */
+void ward_rules_syscalls(const struct ward_ruleset *rs, bool enabled[WARD_SC_MAX]);
+
+/* One match, valid only during the callback. */
+struct ward_rule_match {
+	size_t index;                          /* for ward_rules_get() */
+	const char *rule;
+	enum ward_priority priority;
+	const char *source;
+	const char *const *tags;
+	size_t tags_cnt;
+	unsigned actions;                      /* WARD_ACT_* */
+	const char *output;                    /* %fields substituted, absent as <NA> */
+	const struct ward_alert_field *fields; /* output_fields, in template order, no duplicates */
+	size_t fields_cnt;
+};
+
+/* Return non-zero to stop evaluating further rules for this event. */
+typedef int (*ward_rule_match_fn)(const struct ward_rule_match *m, void *arg);
+
+/*
+ * Evaluates one event against the enabled syscall-source rules that can match its type, in
+ * load order. pt resolves ancestors (proc.pname, proc.aname[N]); NULL means none known.
+ * Returns the number of matching rules. Never allocates on a non-matching event; rendering a
+ * match uses per-thread buffers.
+ */
+int ward_rules_eval(const struct ward_ruleset *rs, const struct ward_event *ev,
+		    struct ward_proc_table *pt, ward_rule_match_fn fn, void *arg);
+
+/* Where `ward rules` and the agent look when no file is configured: the source tree's rules/
+ * directory when it exists (development builds), else /usr/local/share/ward/rules. */
+const char *ward_rules_default_paths(void);
+
+#endif

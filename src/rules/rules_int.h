@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internal interfaces between the files of the rules engine: condition text with its source
+ * positions, tokens, the syntax tree, rule/macro/list definitions as loaded, the compiled
+ * form, the field table and the extraction context. Not a public API: the agent and the CLI
+ * use rules.h only.
+ */
+#ifndef WARD_RULES_INT_H
+#define WARD_RULES_INT_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "common/buf.h"
+#include "common/limits.h"
+#include "rules/rules.h"
+
+struct ward_event;
+struct ward_proc;
+
+/* Macros evaluated at most once per event: every inlined copy of macro i is wrapped in a
+ * MEMO node with id i, and the result is kept in the evaluation context. */
+#define WARD_RULES_MEMO_MAX 2048
+
+/* ---- source positions ---------------------------------------------------------------- */
+
+struct ward_rpos {
+	const char *file; /* interned in the ruleset, never freed before it */
+	int line, col;    /* 1-based */
+};
+
+/* One YAML scalar that contributed to a condition or output. raw holds the bytes of the
+ * scalar as written in the file so an offset in the value maps back to a line and column,
+ * even for folded (>) and multi-line plain scalars. */
+struct ward_rfrag {
+	size_t off, len;        /* range in the joined text */
+	struct ward_rpos pos;   /* where the scalar starts */
+	char *raw;
+	size_t raw_len;
+	int style;              /* yaml_scalar_style_t */
+};
+
+/* Condition text: fragments joined with a space (append: true adds one). */
+struct ward_rtext {
+	char *s;
+	size_t len;
+	struct ward_rfrag *frags;
+	size_t frags_cnt;
+};
+
+void ward_rtext_init(struct ward_rtext *t);
+void ward_rtext_free(struct ward_rtext *t);
+/* Appends a fragment (copying value and raw). Returns 0 or -WARD_E_LIMIT. */
+int ward_rtext_add(struct ward_rtext *t, const char *val, size_t val_len, const char *raw,
+		   size_t raw_len, int style, struct ward_rpos pos);
+void ward_rtext_copy(struct ward_rtext *dst, const struct ward_rtext *src);
+/* Position in the file of byte off of the joined text. */
+struct ward_rpos ward_rtext_pos(const struct ward_rtext *t, size_t off);
+
+/* ---- tokens -------------------------------------------------------------------------- */
+
+enum ward_rtok_kind {
+	WARD_TK_EOF, WARD_TK_WORD, WARD_TK_STR, WARD_TK_LP, WARD_TK_RP, WARD_TK_COMMA,
+	WARD_TK_OP, WARD_TK_ERR,
+};
+
+struct ward_rtok {
+	enum ward_rtok_kind kind;
+	size_t off, len;   /* extent in the text, quotes included */
+	const char *err;   /* WARD_TK_ERR: what is wrong */
+};
+
+struct ward_rlex {
+	const char *s;
+	size_t len, pos;
+};
+
+void ward_rlex_init(struct ward_rlex *l, const char *s, size_t len);
+void ward_rlex_next(struct ward_rlex *l, struct ward_rtok *t);
+/* Value of a WARD_TK_STR token without quotes, escapes resolved; caller frees. */
+char *ward_rlex_unquote(const char *s, size_t len);
+
+/* ---- syntax tree --------------------------------------------------------------------- */
+
+enum ward_rop {
+	WARD_OP_EQ, WARD_OP_NE, WARD_OP_LT, WARD_OP_LE, WARD_OP_GT, WARD_OP_GE,
+	WARD_OP_IN, WARD_OP_INTERSECTS, WARD_OP_PMATCH,
+	WARD_OP_CONTAINS, WARD_OP_ICONTAINS, WARD_OP_STARTSWITH, WARD_OP_ENDSWITH,
+	WARD_OP_GLOB, WARD_OP_REGEX, WARD_OP_EXISTS,
+	WARD_OP_CNT
+};
+const char *ward_rop_name(int op);
+bool ward_rop_is_list(int op);
+
+enum ward_rast_kind { WARD_RA_AND, WARD_RA_OR, WARD_RA_NOT, WARD_RA_CMP, WARD_RA_MACRO };
+
+struct ward_rvalue {
+	char *s;
+	size_t len;
+	bool bare;              /* unquoted: may name a list */
+	const struct ward_rtext *src; /* where it was written (NULL: pos says) */
+	size_t off;
+	struct ward_rpos pos;
+};
+
+struct ward_rast {
+	enum ward_rast_kind kind;
+	const struct ward_rtext *src; /* positions are computed only when reporting */
+	size_t off;
+	struct ward_rpos pos;         /* used when src is NULL (exceptions) */
+	struct ward_rast **kids;   /* AND/OR: n children; NOT: one */
+	size_t kids_cnt;
+	char *name;                /* CMP: field name with its argument; MACRO: macro name */
+	int op;                    /* CMP */
+	struct ward_rvalue *vals;  /* CMP: one value, or the list items of in/intersects/pmatch */
+	size_t vals_cnt;
+};
+
+/* Position of a node or value for a diagnostic. */
+struct ward_rpos ward_rast_pos(const struct ward_rast *a);
+struct ward_rpos ward_rvalue_pos(const struct ward_rvalue *v);
+/* Parses condition text (t must outlive the tree). Returns 0 and *out, or -WARD_E_SYNTAX/-WARD_E_LIMIT with diag. */
+int ward_rparse(const struct ward_rtext *t, struct ward_rast **out, struct ward_diag *diag);
+void ward_rast_free(struct ward_rast *a);
+
+/* ---- definitions as loaded ----------------------------------------------------------- */
+
+struct ward_rexc_elem {        /* one element of an exception tuple */
+	struct ward_rvalue *vals;
+	size_t cnt;
+	bool is_list;          /* written as a YAML sequence: (a, b) */
+};
+
+struct ward_rexc {
+	char *name;
+	struct ward_rpos pos;
+	char **fields;
+	size_t fields_cnt;
+	bool fields_is_list;
+	char **comps;          /* one per field; defaults filled in by the loader */
+	size_t comps_cnt;
+	struct ward_rexc_elem **tuples; /* each fields_cnt long */
+	size_t tuples_cnt;
+};
+
+struct ward_rmacro {
+	char *name;
+	struct ward_rpos pos;
+	struct ward_rtext cond;
+	struct ward_rast *ast;  /* parsed after all files are merged */
+	bool bad;               /* failed to parse: uses are errors */
+	bool compile_failed;    /* failed to compile once: later uses are errors too */
+	struct ward_rnode *compiled; /* compiled once, shared by every use (owned here) */
+	bool used;
+	int visiting;           /* cycle detection while compiling */
+};
+
+struct ward_rlist {
+	char *name;
+	struct ward_rpos pos;
+	struct ward_rvalue *items;
+	size_t cnt;
+	int visiting;
+};
+
+struct ward_rnode;
+struct ward_rout;
+
+struct ward_rrule {
+	struct ward_rule_info info;  /* public view; strings point at the fields below */
+	char *name, *desc, *output, *source;
+	struct ward_rtext cond;
+	struct ward_rpos pos, out_pos;
+	char **tags;
+	size_t tags_cnt;
+	struct ward_rexc *excs;
+	size_t excs_cnt;
+	char *cond_str;              /* joined condition, for listing */
+	/* compiled */
+	struct ward_rnode *root;
+	struct ward_rout *out;
+	_Atomic uint64_t hits;
+};
+
+/* A string -> index table for names of rules, macros and lists. */
+struct ward_rnames {
+	uint32_t *slots;   /* index + 1, 0 = empty */
+	size_t cap;
+	size_t cnt;
+};
+void ward_rnames_free(struct ward_rnames *n);
+/* Index of name in arr (whose element i has name name_of(arr, i)), or -1. */
+long ward_rnames_get(const struct ward_rnames *n, const char *name,
+		     const char *(*name_of)(const void *ctx, size_t i), const void *ctx);
+void ward_rnames_put(struct ward_rnames *n, const char *name, size_t idx,
+		     const char *(*name_of)(const void *ctx, size_t i), const void *ctx);
+
+struct ward_rusers;
+
+/* Type buckets: syscall numbers, plus one for procexit. */
+#define WARD_RTYPE_PROCEXIT WARD_SC_MAX
+#define WARD_RTYPE_CNT (WARD_SC_MAX + 1)
+#define WARD_RTYPE_WORDS ((WARD_RTYPE_CNT + 63) / 64)
+
+struct ward_ruleset {
+	struct ward_rrule *rules;
+	size_t rules_cnt, rules_cap;
+	struct ward_rmacro *macros;
+	size_t macros_cnt, macros_cap;
+	struct ward_rlist *lists;
+	size_t lists_cnt, lists_cap;
+	struct ward_rnames rule_names, macro_names, list_names;
+	char **files;           /* interned file names */
+	size_t files_cnt;
+	struct ward_rules_report *rep;  /* during load only */
+	struct ward_rules_opts opts;
+	/* index: rules (in load order) per type, and the union of needed types */
+	uint32_t *bucket_rules[WARD_RTYPE_CNT];
+	uint32_t bucket_cnt[WARD_RTYPE_CNT];
+	bool types_needed[WARD_RTYPE_CNT];
+	bool all_types;         /* some rule needs every event */
+	struct ward_rusers *users;
+	char hostname[256];
+	/* compiled nodes of rules and macros, allocated densely in evaluation order so a
+	 * rule's tree shares cache lines */
+	char **arena_chunks;
+	size_t arena_cnt, arena_used;
+};
+
+#define WARD_RULES_ARENA_CHUNK (64u << 10)
+/* Zeroed memory from the ruleset's node arena (freed with the ruleset). */
+void *ward_rules_arena_alloc(struct ward_ruleset *rs, size_t size);
+
+/* Report helpers (kept bounded). */
+void ward_rules_msg(struct ward_ruleset *rs, bool is_error, struct ward_rpos pos,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+const char *ward_rules_intern_file(struct ward_ruleset *rs, const char *name);
+long ward_rules_find_macro(const struct ward_ruleset *rs, const char *name);
+long ward_rules_find_list(const struct ward_ruleset *rs, const char *name);
+long ward_rules_find_rule(const struct ward_ruleset *rs, const char *name);
+
+/* Adds the name of rules/macros/lists[idx] (what = 0/1/2) to its lookup table. */
+void ward_rules_index_name(struct ward_ruleset *rs, int what, size_t idx);
+/* Frees everything a rule owns (loader.c). */
+void ward_rrule_clear(struct ward_rrule *r);
+
+/* YAML rule file -> definitions merged into rs (loader.c). */
+int ward_rules_load_yaml(struct ward_ruleset *rs, const char *name, const char *data, size_t len);
+
+/* ---- fields -------------------------------------------------------------------------- */
+
+enum ward_rft { WARD_RFT_STR, WARD_RFT_NUM, WARD_RFT_BOOL, WARD_RFT_NET };
+enum ward_rfarg {
+	WARD_RFA_NONE,     /* no argument */
+	WARD_RFA_IDX,      /* optional [N] */
+	WARD_RFA_KEY,      /* required [key] or .key */
+	WARD_RFA_EVTARG,   /* .name or [N] (evt.arg, evt.rawarg) */
+};
+
+struct ward_rfield {
+	const char *name;
+	uint16_t id;
+	uint8_t type;      /* enum ward_rft */
+	uint8_t arg;       /* enum ward_rfarg */
+	bool multi;        /* without an index: every ancestor / both ends */
+};
+
+/* A resolved field reference. */
+struct ward_rfref {
+	const struct ward_rfield *f;
+	int idx;           /* [N], -1 when absent */
+	char *key;         /* [key] / .key, owned */
+	size_t key_len;
+};
+
+/* Resolves "proc.aname[2]", "evt.arg.flags", "k8s.pod.label[app]". Returns 0, or
+ * -WARD_E_NOTFOUND / -WARD_E_SYNTAX with a message in err. */
+int ward_rfield_resolve(const char *text, struct ward_rfref *out, char *err, size_t err_len);
+void ward_rfref_free(struct ward_rfref *r);
+/* "name[arg]" as written canonically, into out; returns out. */
+const char *ward_rfref_name(const struct ward_rfref *r, char *out, size_t out_len);
+
+#define WARD_RX_TMP 8192
+#define WARD_RX_CMDLINE (WARD_ARGV_MAX + 64)
+
+/* Per-evaluation state: the event and lazily computed values. Lives on the stack. */
+struct ward_rx {
+	const struct ward_event *ev;
+	struct ward_proc_table *pt;
+	const struct ward_ruleset *rs;
+	int type_id;              /* bucket of the event, -1 if none */
+	int anc_cnt;              /* ancestors resolved so far into anc[1..] */
+	bool anc_end;             /* the chain ended (or is unknown) after anc_cnt */
+	struct ward_proc *anc[WARD_RULES_ANAME_DEPTH + 1]; /* anc[0] = the process */
+	int cmdline_len;          /* -1 until computed */
+	int pcmdline_len;
+	char cmdline[WARD_RX_CMDLINE];
+	char pcmdline[WARD_RX_CMDLINE];
+	size_t memo_words;        /* words of memo_done in use */
+	uint64_t memo_done[WARD_RULES_MEMO_MAX / 64];
+	uint64_t memo_val[WARD_RULES_MEMO_MAX / 64];
+	char tmp[WARD_RX_TMP];
+	char args[WARD_RX_TMP];   /* evt.args, composed from renderings that use tmp */
+};
+
+struct ward_rval {
+	const char *s;   /* string form (also for numbers once rendered) */
+	size_t len;
+	int64_t n;
+	bool is_num;
+};
+
+void ward_rx_init(struct ward_rx *x, const struct ward_ruleset *rs, const struct ward_event *ev,
+		  struct ward_proc_table *pt);
+/* Value i of a field (i > 0 only for multi-valued fields). Returns 1 and *v, or 0 when
+ * absent or past the last value. */
+int ward_rfield_extract(struct ward_rx *x, const struct ward_rfref *r, unsigned i,
+			struct ward_rval *v);
+/* String form of a value (numbers rendered into buf). */
+const char *ward_rval_str(const struct ward_rval *v, char *buf, size_t buf_len, size_t *len);
+/* Bucket of an event type name ("openat", "clone", "procexit"), or -1. */
+int ward_rtype_id(const char *name);
+/* Bucket of an event. */
+int ward_rtype_of_event(const struct ward_event *ev);
+
+/* evt.arg.*: per-syscall argument names and renderings (evtargs.c). */
+bool ward_evtarg_name_known(const char *name);
+/* Renders argument `name` (or index idx when name is NULL) of the event into out. raw: the
+ * undecoded number (evt.rawarg). Returns 1 with *v set, 0 when the event has no such arg. */
+int ward_evtarg_get(struct ward_rx *x, const char *name, int idx, bool raw, struct ward_rval *v);
+/* All arguments "name=value name=value" (evt.args) into out. */
+size_t ward_evtarg_all(struct ward_rx *x, char *out, size_t out_len);
+/* Falco's capability list "CAP_CHOWN CAP_DAC_OVERRIDE ..." for a mask. */
+size_t ward_caps_render(uint64_t mask, char *out, size_t out_len);
+
+/* users.c: uid/gid names read once at load. */
+int ward_rusers_load(const char *passwd, const char *group, struct ward_rusers **out);
+void ward_rusers_free(struct ward_rusers *u);
+const char *ward_rusers_name(const struct ward_rusers *u, uint32_t uid);
+const char *ward_rusers_home(const struct ward_rusers *u, uint32_t uid);
+const char *ward_rusers_shell(const struct ward_rusers *u, uint32_t uid);
+const char *ward_rusers_group(const struct ward_rusers *u, uint32_t gid);
+
+/* ---- compiled form ------------------------------------------------------------------- */
+
+enum ward_rnode_kind { WARD_RN_AND, WARD_RN_OR, WARD_RN_NOT, WARD_RN_CMP, WARD_RN_TRUE,
+		       WARD_RN_FALSE, WARD_RN_MEMO };
+
+
+/* How the constant side of a comparison was prepared. */
+enum ward_rcv {
+	WARD_RCV_STR,     /* s/len (icontains: lowercased) */
+	WARD_RCV_NUM,     /* n */
+	WARD_RCV_STRSET,  /* sorted strs */
+	WARD_RCV_NUMSET,  /* sorted nums */
+	WARD_RCV_TYPES,   /* evt.type: bitmap over type buckets */
+	WARD_RCV_NETS,    /* CIDRs */
+	WARD_RCV_NONE,    /* exists */
+};
+
+struct ward_rstr {
+	const char *s;
+	size_t len;
+};
+
+struct ward_rnet {
+	uint8_t addr[16];
+	uint8_t family_len;  /* 4 or 16 */
+	uint8_t prefix;
+};
+
+struct ward_rcmp {
+	struct ward_rfref fr;
+	uint8_t op;
+	uint8_t cv;             /* enum ward_rcv */
+	char *s;                /* owned */
+	size_t len;
+	int64_t n;
+	struct ward_rstr *strs; /* owned, strings owned */
+	int64_t *nums;
+	size_t set_cnt;
+	uint64_t *types;        /* bitmap of WARD_RTYPE_WORDS words */
+	struct ward_rnet *nets;
+	pcre2_code *re;
+};
+
+struct ward_rnode {
+	uint8_t kind;
+	bool in_arena;          /* node, kids and types live in the ruleset's arena */
+	uint32_t memo;          /* WARD_RN_MEMO: macro index, or UINT32_MAX for no caching;
+				 * kids[0] is the macro's shared tree, not owned */
+	uint32_t kids_cnt;
+	struct ward_rnode **kids;
+	struct ward_rcmp cmp;
+};
+
+/* Compiles a rule's condition (macros, lists and exceptions expanded). Errors are reported
+ * through rs; returns 0 and sets r->root, or a negative error. */
+int ward_rcompile_rule(struct ward_ruleset *rs, struct ward_rrule *r);
+/* Compiles bare condition text with rs's macros and lists (tests, fuzzing). */
+int ward_rcompile_text(struct ward_ruleset *rs, const char *text, struct ward_rnode **out,
+		       struct ward_diag *diag);
+void ward_rnode_free(struct ward_rnode *n);
+/* Types a condition can match: sets types[] and returns true when it is restricted. */
+bool ward_rnode_types(const struct ward_rnode *n, bool types[WARD_RTYPE_CNT]);
+
+bool ward_rnode_eval(const struct ward_rnode *n, struct ward_rx *x);
+
+/* output.c */
+int ward_rout_compile(struct ward_ruleset *rs, const char *tmpl, struct ward_rpos pos,
+		      struct ward_rout **out);
+void ward_rout_free(struct ward_rout *o);
+/* Renders text and output_fields; pointers valid until the next call on this thread. */
+int ward_rout_render(const struct ward_rout *o, struct ward_rx *x, const char **text,
+		     const struct ward_alert_field **fields, size_t *fields_cnt);
+
+#endif
