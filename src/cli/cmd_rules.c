@@ -4,6 +4,7 @@
  * list the rules a set defines. Loading and compiling are the rules engine's (src/rules);
  * this file only parses options and prints. Hot reload is the agent's (SIGHUP).
  */
+#include "agent/agent.h"
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -19,6 +20,7 @@ static void rules_help(FILE *out)
 	fprintf(out,
 		"Usage: ward rules validate [--json] FILE|DIR...\n"
 		"       ward rules list [--json] [FILE|DIR...]\n"
+		"       ward rules reload [--pidfile FILE]\n"
 		"\n"
 		"Falco-compatible rule files: rules, macros, lists, exceptions, append and\n"
 		"override. Directories contribute their *.yaml and *.yml files in name order;\n"
@@ -29,6 +31,9 @@ static void rules_help(FILE *out)
 		"  list       print each rule: name, priority, enabled, tags, actions. Without\n"
 		"             files, uses config key rules.files, else the default rules directory\n"
 		"             (%s).\n"
+		"  reload     ask the running agent to load its rules again (SIGHUP to the pid in\n"
+		"             config agent.pidfile). A set with errors is rejected by the agent and\n"
+		"             the running rules stay; see the agent's log.\n"
 		"\n"
 		"Options:\n"
 		"  --json     machine-readable output\n"
@@ -36,7 +41,8 @@ static void rules_help(FILE *out)
 		"\n"
 		"Examples:\n"
 		"  ward rules validate /etc/ward/rules.d/ my_rules.yaml\n"
-		"  ward rules list --json\n",
+		"  ward rules list --json\n"
+		"  ward rules reload\n",
 		ward_rules_default_paths());
 }
 
@@ -223,10 +229,27 @@ static int do_list(struct ward_ctx *ctx, int argc, char **argv)
 	return WARD_EXIT_OK;
 }
 
+static int do_reload(struct ward_ctx *ctx, int argc, char **argv)
+{
+	const char *pidfile = ward_config_str(ctx->cfg, "agent.pidfile");
+	char msg[512];
+
+	if (argc == 3 && strcmp(argv[1], "--pidfile") == 0)
+		pidfile = argv[2];
+	else if (argc != 1)
+		return ward_cli_usage_error("rules", "reload takes only --pidfile FILE");
+	if (ward_agent_request_reload(pidfile, msg, sizeof(msg))) {
+		fprintf(stderr, "ward rules reload: %s\n", msg);
+		return WARD_EXIT_ERR;
+	}
+	printf("%s\n", msg);
+	return WARD_EXIT_OK;
+}
+
 static int rules_run(struct ward_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2)
-		return ward_cli_usage_error("rules", "expected a subcommand: validate or list");
+		return ward_cli_usage_error("rules", "expected a subcommand: validate, list or reload");
 	/* the subcommand becomes argv[0] for getopt */
 	argc--;
 	argv++;
@@ -235,10 +258,12 @@ static int rules_run(struct ward_ctx *ctx, int argc, char **argv)
 		return do_validate(argc, argv);
 	if (strcmp(argv[0], "list") == 0)
 		return do_list(ctx, argc, argv);
-	return ward_cli_usage_error("rules", "unknown subcommand '%s' (expected validate or list)", argv[0]);
+	if (strcmp(argv[0], "reload") == 0)
+		return do_reload(ctx, argc, argv);
+	return ward_cli_usage_error("rules", "unknown subcommand '%s' (expected validate, list or reload)", argv[0]);
 }
 
 const struct ward_cmd ward_cmd_rules = {
-	.name = "rules", .summary = "validate and list detection rules",
+	.name = "rules", .summary = "validate, list and reload detection rules",
 	.run = rules_run, .help = rules_help,
 };

@@ -28,6 +28,7 @@ struct ward_session {
 	struct ward_container_table *containers;
 	struct ward_decoder *dec;
 	bool stop;
+	bool draining;  /* final drain after a stop: take everything, ignore the stop flag */
 	int write_err;
 	uint64_t records;
 	uint64_t events;
@@ -153,7 +154,7 @@ static int on_record(const void *rec, size_t len, void *arg)
 	s->events++;
 	if (s->o->on_event && s->o->on_event(&ev, s->o->arg))
 		s->stop = true;
-	return s->stop || sig_stop;
+	return s->draining ? 0 : (s->stop || sig_stop);
 }
 
 static enum ward_backend backend_of(const char *name)
@@ -274,8 +275,11 @@ int ward_session_run(const struct ward_session_opts *o)
 		goto out;
 	ward_decoder_new(s.procs, s.containers, &s.dec);
 	err = o->read_path ? run_replay(&s) : run_live(&s);
-	if (s.sensor && !err)
-		ward_sensor_poll(s.sensor, 0, on_record, &s); /* what is already in the rings */
+	if (s.sensor && !err) {
+		/* what is already in the rings: events up to the stop are part of the result */
+		s.draining = true;
+		ward_sensor_poll(s.sensor, 0, on_record, &s);
+	}
 	if (o->report_stats && s.dec)
 		ward_session_print_stats(&s, stderr);
 out:

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+/* ward-test: serial (drives the live system; runs alone)
+ */
 /* The exec blocker library against the real kernel: on a private tmpfs, exec of a blocked
  * path fails with EPERM and the callback (on the blocker's thread) sees the pid and path;
  * another file on the same mount runs; a hash rule matches a copy; after free, exec works

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+/* ward-test: serial (drives the live system; runs alone)
+ */
 /* The fallback paths of whole-cgroup actions on a real v1 freezer cgroup made here (no v2
  * directory, so no cgroup.kill and no cgroup.freeze): freeze waits for FROZEN and thaw
  * resumes; kill signals every member, including ones forked after the first round, until
