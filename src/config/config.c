@@ -374,24 +374,31 @@ int ward_config_load(const char *path, bool must_exist, struct ward_config **out
 		return ward_diag_set(diag, err, path, 0, 0, "cannot open config: %s",
 				     ward_strerror(err));
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	/* a regular file, or a stream such as /dev/null or a pipe (-c /dev/stdin) */
+	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
 		close(fd);
-		return ward_diag_set(diag, -EINVAL, path, 0, 0, "not a regular file");
+		return ward_diag_set(diag, -EINVAL, path, 0, 0, "not a file");
 	}
-	if ((uint64_t)st.st_size > WARD_CONFIG_MAX_BYTES) {
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > WARD_CONFIG_MAX_BYTES) {
 		close(fd);
 		return ward_diag_set(diag, -WARD_E_LIMIT, path, 0, 0,
 				     "config larger than %u bytes", WARD_CONFIG_MAX_BYTES);
 	}
-	data = ward_xmalloc((size_t)st.st_size + 1);
-	while (off < (size_t)st.st_size) {
-		ssize_t r = read(fd, data + off, (size_t)st.st_size - off);
+	data = ward_xmalloc(WARD_CONFIG_MAX_BYTES + 1);
+	for (;;) {
+		ssize_t r = read(fd, data + off, WARD_CONFIG_MAX_BYTES + 1 - off);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break;
 		off += (size_t)r;
+		if (off > WARD_CONFIG_MAX_BYTES) {
+			close(fd);
+			free(data);
+			return ward_diag_set(diag, -WARD_E_LIMIT, path, 0, 0,
+					     "config larger than %u bytes", WARD_CONFIG_MAX_BYTES);
+		}
 	}
 	close(fd);
 	err = ward_config_parse(path, data, off, out, diag);
