@@ -50,7 +50,7 @@ void ward_alert_build(struct ward_alert_builder *b, const struct ward_rule_match
 	out->hostname = b->hostname;
 	if (c) {
 		out->container.id = c->id;
-		if (c->has_meta) {
+		if (ward_container_has_meta(c)) {
 			out->container.name = c->name;
 			out->container.image = c->image;
 			out->container.pod = c->pod_name[0] ? c->pod_name : NULL;

@@ -53,6 +53,13 @@ struct ward_container {
 	volatile bool has_meta;
 };
 
+/* True once metadata is readable: pairs with the metadata thread's release store, so the
+ * fields above are complete when it returns true. Prefer it to reading has_meta directly. */
+static inline bool ward_container_has_meta(const struct ward_container *c)
+{
+	return c && __atomic_load_n(&c->has_meta, __ATOMIC_ACQUIRE);
+}
+
 /* Parses a cgroup path (v1 or v2, cgroupfs or systemd layout). Returns 1 when it names a
  * container, 0 for a host cgroup, -WARD_E_SYNTAX/-EINVAL for malformed input. */
 int ward_cgroup_parse(const char *path, size_t len, struct ward_cgroup_info *out);

@@ -115,13 +115,13 @@ static void container_json(struct ward_jw *w, const struct ward_container *c)
 	}
 	ward_jw_kstr(w, "id", c->id);
 	ward_jw_kstr(w, "runtime", ward_runtime_name(c->runtime));
-	if (c->has_meta) {
+	if (ward_container_has_meta(c)) {
 		ward_jw_kstr(w, "name", c->name);
 		ward_jw_kstr(w, "image", c->image);
 	}
 	if (c->pod_uid[0])
 		ward_jw_kstr(w, "pod_uid", c->pod_uid);
-	if (c->has_meta && c->pod_name[0]) {
+	if (ward_container_has_meta(c) && c->pod_name[0]) {
 		ward_jw_kstr(w, "pod", c->pod_name);
 		ward_jw_kstr(w, "namespace", c->pod_ns);
 	}

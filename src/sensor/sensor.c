@@ -98,6 +98,20 @@ int ward_sensor_set_syscalls(struct ward_sensor *s, const bool *enabled)
 	return -WARD_E_UNSUPPORTED; /* the fallback cannot filter in the kernel */
 }
 
+int ward_sensor_set_kill_policies(struct ward_sensor *s, const struct ward_sensor_kill_entry *entries,
+				  size_t cnt, uint32_t ward_tgid)
+{
+	/* the fallback backend sees an exec only after it happened: nothing to enforce there */
+	if (!s->bpf)
+		return cnt ? -ENOTSUP : 0;
+	return ward_bpf_sensor_set_kill_policies(s->bpf, entries, cnt, ward_tgid);
+}
+
+uint64_t ward_sensor_kernel_kills(struct ward_sensor *s)
+{
+	return s->bpf ? ward_bpf_sensor_kernel_kills(s->bpf) : 0;
+}
+
 void ward_sensor_get_stats(struct ward_sensor *s, struct ward_sensor_stats *st)
 {
 	if (s->bpf) {
@@ -119,20 +133,3 @@ const char *ward_sensor_describe(const struct ward_sensor *s)
 	return s->describe;
 }
 
-/* TEMPORARY until src/sensor/fallback*.c lands: weak definitions so the binary links; the
- * real backend's strong symbols replace them (ward links the whole wardcore archive). */
-__attribute__((weak)) int ward_fallback_open(struct ward_fallback **out, char *why, size_t why_len)
-{
-	snprintf(why, why_len, "fallback backend not built");
-	return -ENOSYS;
-}
-
-__attribute__((weak)) int ward_fallback_poll(struct ward_fallback *f, int timeout_ms,
-					     ward_record_fn fn, void *arg)
-{
-	return -ENOSYS;
-}
-
-__attribute__((weak)) void ward_fallback_close(struct ward_fallback *f)
-{
-}

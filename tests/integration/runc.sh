@@ -63,9 +63,10 @@ ward_runc_stop() {
 ward_cgroup_cleanup() {
   local cg=$1 d p
   for d in /sys/fs/cgroup/*/ /sys/fs/cgroup/unified/; do
-    p="$d${cg#/}"
-    while [ "$p" != "${d%/}" ] && [ -d "$p" ]; do
-      rmdir "$p" 2>/dev/null || break
+    p="${d%/}/${cg#/}"
+    # walk up from the leaf even when runc already removed it; stop at the first busy dir
+    while [ "$p" != "${d%/}" ]; do
+      if [ -d "$p" ]; then rmdir "$p" 2>/dev/null || break; fi
       p=$(dirname "$p")
     done
   done
