@@ -53,5 +53,9 @@ void ward_pkg_list_init(struct ward_pkg_list *l);
 void ward_pkg_list_free(struct ward_pkg_list *l);
 /* Appends a package (all strings copied; NULLs allowed except ecosystem, name, version). */
 int ward_pkg_add(struct ward_pkg_list *l, const struct ward_pkg *p);
+/* Replaces one string field of a stored package with a copy of value (NULL clears it). */
+void ward_pkg_set(char **field, const char *value);
+/* Removes item i (the last item takes its place). */
+void ward_pkg_remove(struct ward_pkg_list *l, size_t i);
 
 #endif

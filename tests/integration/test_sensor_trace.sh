@@ -43,8 +43,12 @@ ward_runc_exec "$N1" cat /etc/ward-marker >/dev/null
 ward_runc_start "$N2" "$CG2" "$ROOTFS" sleep 30
 ward_runc_exec "$N2" /bin/sh -c 'cat /etc/ward-marker; exit 7' >/dev/null || true
 sleep 1
+kill -USR1 $TPID
+t_wait_for "grep -q 'counters:' $T_TMP/trace.err" 10
+t_check "SIGUSR1 prints the counters while running" grep -q "counters: backend=ebpf events=[0-9]* drops=[0-9]* cpu0=" "$T_TMP/trace.err"
 kill -INT $TPID; wait $TPID || true
 cat "$T_TMP/trace.err"
+t_check "counters again at exit" test "$(grep -c 'counters:' "$T_TMP/trace.err")" -ge 2
 
 q() { jq -c "$1" "$T_TMP/ev.json" 2>/dev/null | head -n 1; }
 has() { [ -n "$(q "select($1)")" ]; }

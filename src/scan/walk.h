@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internal interface between the artifact readers (image.c, rootfs.c, bundle.c) and the
+ * analysis of each file (walk.c): readers hand over one entry at a time with a callback that
+ * streams its content; walk.c decides what to read, runs the parsers, secret rules and YARA,
+ * and stages results tagged with the layer ("blob") they came from. layers.c resolves the
+ * whiteouts at the end. Not a public API: only src/scan includes it.
+ */
+#ifndef WARD_SCAN_WALK_H
+#define WARD_SCAN_WALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/buf.h"
+#include "scan/scan.h"
+
+enum ward_scan_etype { WARD_SCAN_E_FILE, WARD_SCAN_E_DIR, WARD_SCAN_E_SYMLINK, WARD_SCAN_E_OTHER };
+
+/* Reads up to len bytes of the current entry; 0 at its end, -errno/-WARD_E_* on failure. */
+typedef ssize_t (*ward_scan_read_fn)(void *arg, void *buf, size_t len);
+
+struct ward_scan_blob {
+	char *name;     /* path of the layer inside the artifact ("rootfs" for a directory) */
+	char *digest;   /* sha256:... once known, else NULL */
+	int idx;        /* position in the layer order; -1 when not part of the image */
+};
+
+struct ward_scan_os_cand {
+	uint32_t blob;
+	char *path;
+	int prio;
+	struct ward_os os;
+};
+
+struct ward_scan_ctx {
+	const struct ward_scan_opts *o;
+	struct ward_scan_result *r;
+	struct ward_diag *d;
+	bool layered;          /* record entries and whiteouts for layers.c */
+	struct ward_scan_blob *blobs;
+	size_t blob_cnt, blob_cap;
+	struct ward_scan_ev *ev;
+	size_t ev_cnt, ev_cap;
+	uint32_t *pkg_blob, *secret_blob, *malware_blob;   /* parallel to the result arrays */
+	size_t pkg_blob_cap, secret_cap, malware_cap;
+	struct ward_scan_os_cand *os;
+	size_t os_cnt, os_cap;
+	struct ward_buf content;   /* reused for every file read */
+	char *lower;               /* lowercase copy for secret keyword prefilter */
+	size_t lower_cap;
+	uint64_t bytes_done;
+	int warn_cnt;
+	int progress_tick;
+};
+
+struct ward_scan_ev {
+	uint64_t hash;
+	uint32_t blob;
+	uint32_t kind;
+};
+
+enum { WARD_SCAN_EV_DIR = 1, WARD_SCAN_EV_NONDIR, WARD_SCAN_EV_WHITEOUT, WARD_SCAN_EV_OPAQUE };
+
+void ward_scan_ctx_init(struct ward_scan_ctx *c, const struct ward_scan_opts *o,
+			const char *target, const char *kind, struct ward_diag *d);
+/* Frees staging state; frees the result too unless it was handed out (c->r == NULL). */
+void ward_scan_ctx_free(struct ward_scan_ctx *c);
+/* Registers a layer; returns its id. name is copied. */
+uint32_t ward_scan_blob_add(struct ward_scan_ctx *c, const char *name);
+
+/* Normalizes an archive entry name into out ("a/b/c"). Returns 0, 1 for the root itself
+ * (nothing to do), -WARD_E_SYNTAX for "..", absolute or empty components that escape,
+ * -WARD_E_LIMIT when too long or too deep. */
+int ward_scan_path_norm(const char *in, char *out, size_t out_len);
+
+/* Analyzes one entry. name is the raw entry name (normalized here); size is what the header
+ * claims. The caller skips whatever content is left unread. */
+int ward_scan_entry(struct ward_scan_ctx *c, uint32_t blob, const char *name,
+		    enum ward_scan_etype type, uint64_t size, ward_scan_read_fn rd, void *arg);
+
+/* Applies whiteouts and layer order, picks the OS, builds purls; moves the result to *out. */
+int ward_scan_finish(struct ward_scan_ctx *c, struct ward_scan_result **out);
+
+/* Progress line on stderr (when enabled). */
+void ward_scan_progress(struct ward_scan_ctx *c, const char *what, bool done);
+
+#endif
