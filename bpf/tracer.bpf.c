@@ -47,6 +47,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #endif
 
 const volatile __u32 self_tgid = 0;
+/* Wake the consumer only when a ring holds this much, or for an exec (the process table and
+ * responders want those at once); otherwise it drains on its short poll timeout. A wakeup
+ * per record costs a context switch per event. Set by the loader to a fraction of the ring. */
+const volatile __u64 wakeup_bytes = 1 << 20;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -92,6 +96,19 @@ struct {
 	__type(key, __u32);
 	__type(value, struct cpu_stats);
 } stats SEC(".maps");
+
+/* In-kernel kill at exec: policies by the new image's comm (see ward_abi.h). kk_ward_tgid
+ * is written by the agent with the policies: ward never kills itself, even when the sensor
+ * was opened without ignore_self. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, WARD_KK_MAP_MAX);
+	__type(key, char[WARD_KK_COMM]);
+	__type(value, struct ward_kk_policy);
+} kk_exec SEC(".maps");
+
+__u32 kk_ward_tgid = 0;
+__u64 kk_kills = 0;
 
 /* kernfs_node's parent was renamed in 6.15; read whichever this kernel has. */
 struct kernfs_node___old {
@@ -174,7 +191,7 @@ static __always_inline void fill_task(struct ward_ev_raw *e, struct task_struct 
 	e->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
 	e->netns = BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
 	e->pidns = BPF_CORE_READ(t, nsproxy, pid_ns_for_children, ns.inum);
-	e->_pad0 = 0;
+	e->kill_rule = 0;
 	e->fd_type = WARD_FD_NONE;
 	e->sock_family = e->sock_type = e->sock_proto = 0;
 	__builtin_memset(&e->local, 0, sizeof(e->local));
@@ -201,6 +218,7 @@ static __always_inline void emit(struct scratch *s, __u32 size)
 	__u32 key = 0, cpu = bpf_get_smp_processor_id();
 	struct cpu_stats *st = bpf_map_lookup_elem(&stats, &key);
 	void *ring = bpf_map_lookup_elem(&rings, &cpu);
+	__u64 flags;
 
 	if (!st)
 		return;
@@ -209,7 +227,11 @@ static __always_inline void emit(struct scratch *s, __u32 size)
 	e->size = size;
 	if (st->pending_drop)
 		e->flags |= WARD_F_DROPS;
-	if (!ring || bpf_ringbuf_output(ring, s->data, size & (SCRATCH_SIZE - 1), 0)) {
+	flags = e->kind == WARD_EV_EXEC ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	if (ring && flags == BPF_RB_NO_WAKEUP &&
+	    bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (!ring || bpf_ringbuf_output(ring, s->data, size & (SCRATCH_SIZE - 1), flags)) {
 		st->drops++;
 		st->pending_drop = 1;
 		return;
@@ -561,6 +583,129 @@ int sys_exit(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
+#define SIGKILL 9
+#define NR_EXECVE 59
+#define NR_EXECVEAT 322
+
+struct hex_ctx {
+	const char *name;
+	__u32 bad;
+};
+
+static long hex_step(__u32 i, void *arg)
+{
+	struct hex_ctx *h = arg;
+	char c = h->name[i & 63];
+
+	if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+		h->bad = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * 1 when some component of the task's default-hierarchy cgroup path (the CGROUP_DEPTH
+ * components nearest the leaf, as the exec record carries) is exactly 64 lowercase hex
+ * characters. ward's user-space attribution (src/events/cgroup.c) names a container for
+ * every such component, so this test never says "container" where container.id would say
+ * "host"; runtime-marker forms (docker-<id>.scope, ...) are not recognized here and leave
+ * the decision to user space.
+ */
+static __noinline int kk_in_container(struct task_struct *p)
+{
+	struct kernfs_node *kn = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn);
+	char name[72];
+
+	for (int i = 0; i < CGROUP_DEPTH && kn; i++) {
+		struct kernfs_node *parent = kn_parent(kn);
+		struct hex_ctx h = { .name = name };
+
+		if (!parent)
+			break;
+		__builtin_memset(name, 0, sizeof(name));
+		if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name)) == 65) {
+			bpf_loop(64, hex_step, &h, 0);
+			if (!h.bad)
+				return 1;
+		}
+		kn = parent;
+	}
+	return 0;
+}
+
+/* The task sits in the root of the default hierarchy: user space reports container.id
+ * "host" for the empty path. */
+static __always_inline int kk_at_root(struct task_struct *p)
+{
+	struct kernfs_node *kn = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn);
+
+	return kn && !kn_parent(kn);
+}
+
+static __always_inline int comm_eq(const char *a, const char *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	return x[0] == y[0] && x[1] == y[1];
+}
+
+/*
+ * Decides the kill policies for an exec that just replaced p's image. Runs in the exec'ing
+ * task's context, before the new image executes an instruction; bpf_send_signal targets
+ * current, so the SIGKILL is pending when the syscall returns and the task dies there.
+ * Returns the killing rule's index + 1, or 0.
+ */
+static __noinline __u32 kk_check(struct task_struct *p, long nr)
+{
+	struct task_struct *parent;
+	struct ward_kk_policy *pol;
+	char comm[WARD_KK_COMM] = {}, pcomm[WARD_KK_COMM] = {};
+	__u32 tgid = BPF_CORE_READ(p, tgid), sc;
+	int where = -1; /* computed once, lazily: 1 container, 0 host root, 2 neither */
+
+	if (tgid <= 1 || tgid == kk_ward_tgid || tgid == self_tgid)
+		return 0;
+	if (nr == NR_EXECVE)
+		sc = WARD_KK_EXECVE;
+	else if (nr == NR_EXECVEAT)
+		sc = WARD_KK_EXECVEAT;
+	else
+		return 0;
+	bpf_probe_read_kernel_str(comm, sizeof(comm), p->comm);
+	pol = bpf_map_lookup_elem(&kk_exec, comm);
+	if (!pol)
+		return 0;
+	/* the parent process as user space's table knows it: its thread-group leader */
+	parent = BPF_CORE_READ(p, real_parent, group_leader);
+	bpf_probe_read_kernel_str(pcomm, sizeof(pcomm), parent->comm);
+	for (int i = 0; i < WARD_KK_PER_NAME; i++) {
+		struct ward_kk_rule *r = &pol->r[i];
+		int ok;
+
+		if (!r->rule || !(r->flags & sc))
+			continue;
+		if (r->flags & (WARD_KK_CONTAINER | WARD_KK_HOST)) {
+			if (where < 0)
+				where = kk_in_container(p) ? 1 : kk_at_root(p) ? 0 : 2;
+			if ((r->flags & WARD_KK_CONTAINER) && where != 1)
+				continue;
+			if ((r->flags & WARD_KK_HOST) && where != 0)
+				continue;
+		}
+		ok = r->pcomm_cnt == 0;
+		for (int j = 0; j < WARD_KK_PARENTS && !ok; j++)
+			if (j < r->pcomm_cnt && comm_eq(r->pcomm[j], pcomm))
+				ok = 1;
+		if (!ok)
+			continue;
+		bpf_send_signal(SIGKILL);
+		__sync_fetch_and_add(&kk_kills, 1);
+		return r->rule;
+	}
+	return 0;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -572,6 +717,9 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	__u32 off, start;
 	__u32 cfg_key = WARD_SC_GATE_EXEC;
 	struct ward_sc_conf *c = bpf_map_lookup_elem(&sc_conf, &cfg_key);
+	/* the syscall that got here: execve or execveat */
+	long nr = BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(p), orig_ax);
+	__u32 killed = kk_check(p, nr);
 
 	if (!c || !c->enabled)
 		return 0;
@@ -581,9 +729,11 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	if (!s)
 		return 0;
 	e = (struct ward_ev_raw *)s->data;
-	/* the syscall that got here: execve or execveat */
-	fill_task(e, p, WARD_EV_EXEC,
-		  (__s16)BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(p), orig_ax));
+	fill_task(e, p, WARD_EV_EXEC, (__s16)nr);
+	if (killed) {
+		e->flags |= WARD_F_KERNEL_KILLED;
+		e->kill_rule = killed;
+	}
 	off = sizeof(*e);
 
 	exe = BPF_CORE_READ(p, mm, exe_file);

@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +24,8 @@
 
 /* One poll's records from every CPU, delivered in timestamp order: a process that execs on
  * one CPU and opens a file on another must be seen exec-first, whichever ring is read first. */
-#define BATCH_BYTES (8u << 20)
-#define BATCH_RECS 65536
+#define BATCH_BYTES (2u << 20)
+#define BATCH_RECS 16384
 
 struct batch_rec {
 	uint64_t ts;
@@ -130,6 +131,52 @@ int ward_bpf_sensor_set_syscalls(struct ward_bpf_sensor *b, const bool *enabled)
 	return 0;
 }
 
+static bool kk_in_set(const struct ward_sensor_kill_entry *e, size_t cnt, const char *comm)
+{
+	for (size_t i = 0; i < cnt; i++)
+		if (memcmp(e[i].comm, comm, WARD_KK_COMM) == 0)
+			return true;
+	return false;
+}
+
+int ward_bpf_sensor_set_kill_policies(struct ward_bpf_sensor *b,
+				      const struct ward_sensor_kill_entry *entries, size_t cnt,
+				      uint32_t ward_tgid)
+{
+	int fd = bpf_map__fd(b->skel->maps.kk_exec);
+	char key[WARD_KK_COMM], next[WARD_KK_COMM];
+	char (*stale)[WARD_KK_COMM];
+	size_t stale_cnt = 0;
+	int err = 0;
+
+	if (cnt > WARD_KK_MAP_MAX)
+		return -E2BIG;
+	/* ward's tgid first: from here on no policy can hit ward */
+	b->skel->bss->kk_ward_tgid = ward_tgid;
+	for (size_t i = 0; i < cnt; i++)
+		if (bpf_map_update_elem(fd, entries[i].comm, &entries[i].pol, BPF_ANY) < 0)
+			return -errno;
+	/* then drop comms that are no longer in the set (collected first: deleting while
+	 * iterating a hash map can restart the walk) */
+	stale = ward_xcalloc(WARD_KK_MAP_MAX, sizeof(*stale));
+	for (int r = bpf_map_get_next_key(fd, NULL, next); r == 0 && stale_cnt < WARD_KK_MAP_MAX;
+	     r = bpf_map_get_next_key(fd, key, next)) {
+		memcpy(key, next, sizeof(key));
+		if (!kk_in_set(entries, cnt, key))
+			memcpy(stale[stale_cnt++], key, sizeof(key));
+	}
+	for (size_t i = 0; i < stale_cnt; i++)
+		if (bpf_map_delete_elem(fd, stale[i]) < 0 && errno != ENOENT && !err)
+			err = -errno;
+	free(stale);
+	return err;
+}
+
+uint64_t ward_bpf_sensor_kernel_kills(struct ward_bpf_sensor *b)
+{
+	return __atomic_load_n(&b->skel->bss->kk_kills, __ATOMIC_RELAXED);
+}
+
 static bool is_gate_only(const struct ward_syscall_def *d)
 {
 	/* fork and exit come from scheduler tracepoints; their entries only switch them */
@@ -196,6 +243,7 @@ int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_se
 	}
 	if (opts->ignore_self)
 		b->skel->rodata->self_tgid = (__u32)getpid();
+	b->skel->rodata->wakeup_bytes = ring_bytes / 8;
 	bpf_map__set_max_entries(b->skel->maps.rings, (__u32)b->ncpu);
 	bpf_map__set_max_entries(b->skel->maps.scratch, (__u32)b->ncpu);
 	bpf_program__set_autoattach(b->skel->progs.sys_exit, false);
@@ -217,6 +265,9 @@ int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_se
 		goto fail;
 	}
 	err = ward_tracer__load(b->skel);
+	/* loading parses the kernel's BTF (megabytes) and frees it; give that back to the OS so
+	 * the agent's resident size reflects what it keeps */
+	malloc_trim(0);
 	if (err) {
 		snprintf(why, why_len, "the kernel refused the BPF programs (%s); run with "
 			 "--log-level debug for the verifier log", ward_strerror(err));

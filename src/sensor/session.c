@@ -202,7 +202,8 @@ static int run_live(struct ward_session *s)
 	/* --duration counts from when events flow, not from before the (slow) BPF load */
 	deadline = o->duration_s > 0 ? ward_mono_ns() + (uint64_t)o->duration_s * 1000000000ull : 0;
 	while (!s->stop && !sig_stop) {
-		int rc = ward_sensor_poll(s->sensor, 100, on_record, s);
+		/* records other than execs wake nobody: this timeout bounds their latency */
+		int rc = ward_sensor_poll(s->sensor, 20, on_record, s);
 
 		if (rc < 0 && rc != -EINTR) {
 			ward_err("sensor: poll failed: %s", ward_strerror(rc));

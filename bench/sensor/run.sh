@@ -1,0 +1,396 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Sensor benchmark: times one syscall-heavy workload (workload.c) with no sensor, with the
+# floor (empty BPF programs on ward's tracepoints, floor.bpf.c), with `ward trace` (JSON to
+# /dev/null, --quiet, and JSON with 16 MiB rings), with auditd on the same syscalls and with
+# bpftrace printing the same events. Prints a markdown table (report.py) and writes the raw
+# samples and the summary as JSON under bench/sensor/results/. It judges nothing: the
+# targets are shown next to the numbers. Needs root.
+#
+# Usage: bench/sensor/run.sh BUILD_DIR
+# Environment:
+#   BENCH_QUICK=1          1/10 of the default sizes
+#   BENCH_OPEN=N BENCH_EXEC=N BENCH_CONNECT=N   phase sizes (default 1000000 20000 100000)
+#   BENCH_REPEAT=N         samples per configuration, interleaved (default 1; median shown)
+#   BENCH_CONFIGS="..."    subset of: none floor ward-json ward-quiet ward-json-ring16m
+#                          auditd bpftrace (default: all)
+#   BENCH_IDLE_WAIT=S      wait up to S seconds for other BPF tracing programs to go away
+#                          before each sample (default 300); counted before and after each
+#                          sample, and report.py prefers samples where it was 0
+#   BENCH_NICE=N           nice value of the workload and of every sensor process, kauditd
+#                          included, and of this session's autogroup while the bench runs
+#                          (default -20: the machine is shared, and peers at nice 0 should
+#                          not decide the numbers); BENCH_NICE=0 to turn off
+#   BENCH_OUT=FILE         summary JSON (default bench/sensor/results/<mode>-<host>.json)
+#   WARD=PATH              ward binary (default BUILD_DIR/ward)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+[ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
+build=$(cd "$1" && pwd)
+[ "$(id -u)" = 0 ] || { echo "sensor bench: needs root (BPF, audit)" >&2; exit 1; }
+
+ward=${WARD:-$build/ward}
+work=$build/bench-sensor
+mkdir -p "$work" "$here/results"
+
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+  mode=quick; div=10
+else
+  mode=full; div=1
+fi
+n_open=${BENCH_OPEN:-$((1000000 / div))}
+n_exec=${BENCH_EXEC:-$((20000 / div))}
+n_conn=${BENCH_CONNECT:-$((100000 / div))}
+repeat=${BENCH_REPEAT:-1}
+idle_wait=${BENCH_IDLE_WAIT:-300}
+nice_n=${BENCH_NICE:--20}
+nice_cmd=(nice -n "$nice_n")
+configs=${BENCH_CONFIGS:-none floor ward-json ward-quiet ward-json-ring16m auditd bpftrace}
+raw=$work/samples.jsonl
+out=${BENCH_OUT:-$here/results/$mode-$(hostname -s).json}
+hz=$(getconf CLK_TCK)
+
+log() { printf '==> sensor bench: %s\n' "$*" >&2; }
+die() { printf 'sensor bench: %s\n' "$*" >&2; exit 1; }
+
+# ---- the syscall list: the names ward attaches to, parsed from its own table -------------
+# Each entry is { "name", SYS_name, ..., "tracepoint name" }; fork and exit are gates for
+# the scheduler tracepoints and attach nothing.
+syscalls_c=$repo/src/sensor/syscalls.c
+mapfile -t sc_names < <(grep -E '^\s*\{ "[a-z0-9_]+", SYS_' "$syscalls_c" |
+  sed -E 's/^\s*\{ "([a-z0-9_]+)".*/\1/' | grep -vxE 'fork|exit')
+mapfile -t tp_names < <(grep -E '^\s*\{ "[a-z0-9_]+", SYS_' "$syscalls_c" |
+  sed -E 's/^\s*\{ "([a-z0-9_]+)".*"([a-z0-9_]+)" \},?\s*$/\2/; s/^\s*\{ "([a-z0-9_]+)".*/\1/' |
+  grep -vxE 'fork|exit')
+[ ${#sc_names[@]} -gt 40 ] || die "could not parse the syscall list from $syscalls_c"
+
+tracefs=/sys/kernel/tracing
+if [ ! -d $tracefs/events/syscalls ]; then
+  mount -t tracefs nodev $tracefs 2>/dev/null || die "tracefs is not mounted at $tracefs"
+fi
+present_tps=()
+for t in "${tp_names[@]}"; do
+  [ -d "$tracefs/events/syscalls/sys_exit_$t" ] && present_tps+=("$t")
+done
+
+# syscall numbers for auditctl: from the kernel headers, else from ward's own fallbacks
+# (auditctl 3.0 does not know fchmodat2)
+sc_nr() {
+  local v
+  v=$(awk -v n="__NR_$1" '$1 == "#define" && $2 == n { print $3 }' \
+    /usr/include/x86_64-linux-gnu/asm/unistd_64.h 2>/dev/null)
+  [ -n "$v" ] || v=$(awk -v n="SYS_$1" '$1 == "#define" && $2 == n { print $3 }' "$syscalls_c")
+  printf '%s' "$v"
+}
+
+# ---- build the workload and the floor ------------------------------------------------------
+log "building workload and floor in $work"
+cc -O2 -Wall -pthread -o "$work/workload" "$here/workload.c"
+clang -O2 -g -target bpf -D__TARGET_ARCH_x86 -I/usr/include/x86_64-linux-gnu \
+  -c "$here/floor.bpf.c" -o "$work/floor.bpf.o"
+bpftool gen skeleton "$work/floor.bpf.o" name floor_bpf >"$work/floor.skel.h"
+cc -O2 -Wall -I"$work" -o "$work/floor" "$here/floor.c" -lbpf
+[ -x "$ward" ] || die "no ward binary at $ward (build it first)"
+printf 'sensor:\n  ring_kb: 16384\n' >"$work/ring16m.yaml"
+
+# ---- helpers --------------------------------------------------------------------------------
+cpu_ticks() { # utime + stime of a pid, in clock ticks
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+foreign_progs() { # BPF programs on tracing hooks that are not ours
+  bpftool prog show 2>/dev/null | grep -cE '^[0-9]+: (tracepoint|tracing|raw_tracepoint|kprobe|perf_event) ' || true
+}
+wait_for() { # wait_for FILE PATTERN SECONDS PID
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    grep -q -- "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$4" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+settle() { # wait until the pids use under ~4% of a CPU (other activity on the machine
+  # keeps a system-wide sensor slightly busy), at most 15 s; prints seconds waited
+  local t0 prev cur i p
+  t0=$(date +%s.%N)
+  prev=-1000
+  for ((i = 0; i < 30; i++)); do
+    cur=0
+    for p in "$@"; do cur=$((cur + $(cpu_ticks "$p"))); done
+    [ $((cur - prev)) -le $((hz / 50)) ] && break
+    prev=$cur
+    sleep 0.5
+  done
+  awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { d = b - a - 0.5; printf "%.2f", d < 0 ? 0 : d }'
+}
+wait_idle() {
+  local i n
+  for ((i = 0; i < idle_wait; i++)); do
+    n=$(foreign_progs)
+    [ "$n" = 0 ] && break
+    [ $i = 0 ] && log "waiting for $n foreign BPF tracing programs to go away"
+    sleep 1
+  done
+}
+
+sensor_pid=
+audit_enabled_before=
+kauditd_nice_before=
+autogroup_nice_before=
+cleanup() {
+  if [ -n "$sensor_pid" ] && kill -0 "$sensor_pid" 2>/dev/null; then
+    # auditd stops on SIGTERM only; the others stop on SIGINT and print their counters
+    if [ -n "$audit_enabled_before" ]; then
+      kill -TERM "$sensor_pid" 2>/dev/null || true
+    else
+      kill -INT "$sensor_pid" 2>/dev/null || true
+    fi
+    wait "$sensor_pid" 2>/dev/null || true
+  fi
+  if [ -n "$audit_enabled_before" ]; then
+    auditctl -D >/dev/null 2>&1 || true
+    auditctl -e "$audit_enabled_before" >/dev/null 2>&1 || true
+  fi
+  if [ -n "$autogroup_nice_before" ]; then
+    echo "$autogroup_nice_before" >/proc/$$/autogroup 2>/dev/null || true
+  fi
+  if [ -n "$kauditd_nice_before" ]; then
+    renice -n "$kauditd_nice_before" -p "$(kauditd_pid)" >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+run_workload() { # prints the workload's JSON line, or {} if it failed (the sample is kept
+  # with its sensor numbers but left out of the tables: a peer on a shared machine may kill
+  # a child, and one lost sample should not lose the whole run)
+  "${nice_cmd[@]}" "$work/workload" -o "$n_open" -e "$n_exec" -c "$n_conn" -f "$work/target.txt" ||
+    { log "workload failed (exit $?); sample left out"; echo '{}'; }
+}
+echo "target" >"$work/target.txt"
+
+emit() { # emit CONFIG REP WORKLOAD_JSON SENSOR_JSON
+  local after
+  after=$(foreign_progs)
+  # every sample stops its own sensor before emitting: what is left belongs to others
+  [ "$after" -gt "$foreign" ] && foreign=$after
+  printf '{"config":"%s","rep":%d,"load1_before":%s,"foreign_progs":%s,"workload":%s,"sensor":%s}\n' \
+    "$1" "$2" "$load1" "$foreign" "$3" "$4" >>"$raw"
+}
+
+# ---- one sample of each configuration -------------------------------------------------------
+sample_none() {
+  local w
+  w=$(run_workload)
+  emit none "$1" "$w" '{}'
+}
+
+sample_floor() {
+  local w c0 c1 lg=$work/floor.log
+  "${nice_cmd[@]}" "$work/floor" "${tp_names[@]}" 2>"$lg" &
+  sensor_pid=$!
+  wait_for "$lg" "floor: attached" 30 "$sensor_pid" || die "floor did not start: $(cat "$lg")"
+  c0=$(cpu_ticks "$sensor_pid")
+  w=$(run_workload)
+  c1=$(cpu_ticks "$sensor_pid")
+  local rss attached
+  rss=$(hwm_kb "$sensor_pid")
+  attached=$(sed -nE 's/^floor: attached ([0-9]+) .*/\1/p' "$lg")
+  kill -INT "$sensor_pid"; wait "$sensor_pid" || true; sensor_pid=
+  emit floor "$1" "$w" "$(printf '{"attached":%s,"cpu_s":%s,"rss_kb":%s}' \
+    "${attached:-0}" "$(awk -v t=$((c1 - c0)) -v h="$hz" 'BEGIN { print t / h }')" "$rss")"
+}
+
+sample_ward() { # sample_ward CONFIG REP ARGS...
+  local name=$1 rep=$2 w c0 cw c1 rss st lg=$work/$1.log counters
+  shift 2
+  "${nice_cmd[@]}" "$ward" "$@" 2>"$lg" >/dev/null &
+  sensor_pid=$!
+  wait_for "$lg" "sensor: ebpf" 60 "$sensor_pid" || die "ward did not start: $(cat "$lg")"
+  sleep 1 # the /proc snapshot at start is not part of the measurement
+  c0=$(cpu_ticks "$sensor_pid")
+  w=$(run_workload)
+  cw=$(cpu_ticks "$sensor_pid")
+  st=$(settle "$sensor_pid")
+  c1=$(cpu_ticks "$sensor_pid")
+  rss=$(hwm_kb "$sensor_pid")
+  kill -INT "$sensor_pid"; wait "$sensor_pid" || true; sensor_pid=
+  counters=$(grep -m1 'counters:' "$lg" || true)
+  [ -n "$counters" ] || die "ward printed no counters line: $(tail -5 "$lg")"
+  local ev dr percpu
+  ev=$(sed -nE 's/.* events=([0-9]+).*/\1/p' <<<"$counters")
+  dr=$(sed -nE 's/.* drops=([0-9]+).*/\1/p' <<<"$counters")
+  percpu=$(grep -oE 'cpu[0-9]+=[0-9]+/[0-9]+' <<<"$counters" | tr '\n' ' ')
+  emit "$name" "$rep" "$w" "$(printf '{"events":%s,"drops":%s,"cpu_workload_s":%s,"cpu_s":%s,"rss_kb":%s,"settle_s":%s,"per_cpu":"%s","info":"%s"}' \
+    "${ev:-0}" "${dr:-0}" "$(awk -v t=$((cw - c0)) -v h="$hz" 'BEGIN { print t / h }')" "$(awk -v t=$((c1 - c0)) -v h="$hz" 'BEGIN { print t / h }')" \
+    "$rss" "$st" "${percpu% }" "$(grep -m1 'sensor: ebpf' "$lg" | sed 's/"/\\"/g')")"
+}
+
+kauditd_pid() {
+  local p
+  for p in /proc/[0-9]*; do
+    [ "$(cat "$p/comm" 2>/dev/null)" = kauditd ] && { basename "$p"; return; }
+  done
+  echo 0
+}
+
+sample_auditd() {
+  local rep=$1 d=$work/audit w c0 cw c1 k0 kw k1 rss st lost0 lost1 ev recs kpid
+  if [ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" != 0 ]; then
+    log "auditd: another audit daemon is running; skipped"
+    emit auditd "$rep" '{}' '{"skipped":"another audit daemon is running"}'
+    return
+  fi
+  rm -rf "$d"; mkdir -p "$d/plugins.d"; chmod 0750 "$d"
+  # RAW format, asynchronous flush, no actions that stop logging: auditd's cheapest setup
+  cat >"$d/auditd.conf" <<EOF
+local_events = yes
+write_logs = yes
+log_file = $d/audit.log
+log_format = RAW
+flush = INCREMENTAL_ASYNC
+freq = 50
+max_log_file = 0
+max_log_file_action = IGNORE
+num_logs = 0
+priority_boost = 4
+name_format = NONE
+space_left = 2
+space_left_action = IGNORE
+admin_space_left = 1
+admin_space_left_action = IGNORE
+disk_full_action = IGNORE
+disk_error_action = IGNORE
+q_depth = 2000
+overflow_action = IGNORE
+max_restarts = 10
+plugin_dir = $d/plugins.d
+end_of_event_timeout = 2
+EOF
+  chmod 0640 "$d/auditd.conf"
+  audit_enabled_before=$(auditctl -s | awk '$1 == "enabled" { print $2 }')
+  "${nice_cmd[@]}" auditd -n -c "$d" >"$d/auditd.out" 2>&1 &
+  sensor_pid=$!
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$sensor_pid" ] && break
+    kill -0 "$sensor_pid" 2>/dev/null || die "auditd exited: $(cat "$d/auditd.out")"
+    sleep 0.1
+  done
+  auditctl -D >/dev/null
+  auditctl -b 8192 >/dev/null
+  # the syscall list plus the process lifecycle syscalls (ward takes those from the
+  # scheduler tracepoints, which audit cannot hook)
+  local args=() n
+  for n in "${sc_names[@]}" clone clone3 vfork fork exit exit_group; do
+    args+=(-S "$(sc_nr "$n")")
+  done
+  auditctl -a always,exit -F arch=b64 "${args[@]}" >/dev/null
+  auditctl -e 1 >/dev/null
+  sleep 1
+  kpid=$(kauditd_pid)
+  if [ "$kpid" != 0 ]; then
+    kauditd_nice_before=$(ps -o ni= -p "$kpid" | tr -d ' ')
+    renice -n "$nice_n" -p "$kpid" >/dev/null
+  fi
+  lost0=$(auditctl -s | awk '$1 == "lost" { print $2 }')
+  c0=$(cpu_ticks "$sensor_pid"); k0=$(cpu_ticks "$kpid")
+  w=$(run_workload)
+  cw=$(cpu_ticks "$sensor_pid"); kw=$(cpu_ticks "$kpid")
+  st=$(settle "$sensor_pid" "$kpid")
+  c1=$(cpu_ticks "$sensor_pid"); k1=$(cpu_ticks "$kpid")
+  rss=$(hwm_kb "$sensor_pid")
+  lost1=$(auditctl -s | awk '$1 == "lost" { print $2 }')
+  local rules
+  rules=$(auditctl -l | wc -l)
+  auditctl -D >/dev/null
+  auditctl -e "$audit_enabled_before" >/dev/null
+  audit_enabled_before=
+  [ -n "$kauditd_nice_before" ] && renice -n "$kauditd_nice_before" -p "$kpid" >/dev/null
+  kauditd_nice_before=
+  kill -TERM "$sensor_pid"; wait "$sensor_pid" || true; sensor_pid=
+  ev=$(grep -c '^type=SYSCALL ' "$d/audit.log" || true)
+  recs=$(wc -l <"$d/audit.log")
+  emit auditd "$rep" "$w" "$(printf '{"events":%s,"records":%s,"drops":%s,"cpu_workload_s":%s,"cpu_s":%s,"kauditd_cpu_s":%s,"rss_kb":%s,"settle_s":%s,"rules":%s,"syscalls":%s}' \
+    "$ev" "$recs" "$((lost1 - lost0))" \
+    "$(awk -v t=$((cw - c0 + kw - k0)) -v h="$hz" 'BEGIN { print t / h }')" \
+    "$(awk -v t=$((c1 - c0)) -v h="$hz" 'BEGIN { print t / h }')" \
+    "$(awk -v t=$((k1 - k0)) -v h="$hz" 'BEGIN { print t / h }')" "$rss" "$st" "$rules" \
+    "$((${#args[@]} / 2))")"
+  rm -f "$d/audit.log"
+}
+
+sample_bpftrace() {
+  local rep=$1 bt=$work/trace.bt o w c0 cw c1 rss st ev lost t sep=
+  # output to tmpfs rather than /dev/null, so that events and losses can be counted
+  o=/dev/shm/ward-bench-bpftrace.$$
+  {
+    echo 'BEGIN { printf("ready\n"); }'
+    for t in "${present_tps[@]}"; do
+      printf '%stracepoint:syscalls:sys_exit_%s' "$sep" "$t"; sep=$',\n'
+    done
+    printf '\n{ printf("%%d %%s %%d\\n", pid, comm, args->ret); }\n'
+    echo 'tracepoint:sched:sched_process_exec { printf("%d %s exec\n", pid, comm); }'
+    echo 'tracepoint:sched:sched_process_fork { printf("%d %s fork %d\n", pid, comm, args->child_pid); }'
+    echo 'tracepoint:sched:sched_process_exit { printf("%d %s exit\n", pid, comm); }'
+  } >"$bt"
+  rm -f "$o"
+  "${nice_cmd[@]}" bpftrace -o "$o" "$bt" 2>"$work/bpftrace.err" &
+  sensor_pid=$!
+  wait_for "$o" '^ready$' 120 "$sensor_pid" || die "bpftrace did not start: $(cat "$work/bpftrace.err")"
+  c0=$(cpu_ticks "$sensor_pid")
+  w=$(run_workload)
+  cw=$(cpu_ticks "$sensor_pid")
+  st=$(settle "$sensor_pid")
+  c1=$(cpu_ticks "$sensor_pid")
+  rss=$(hwm_kb "$sensor_pid")
+  kill -INT "$sensor_pid"; wait "$sensor_pid" || true; sensor_pid=
+  ev=$(grep -cvE '^(Attaching|ready$|Lost )' "$o" || true)
+  lost=$(awk '/^Lost [0-9]+ events/ { s += $2 } END { print s + 0 }' "$o")
+  emit bpftrace "$rep" "$w" "$(printf '{"events":%s,"drops":%s,"cpu_workload_s":%s,"cpu_s":%s,"rss_kb":%s,"settle_s":%s,"probes":%s}' \
+    "$ev" "$lost" "$(awk -v t=$((cw - c0)) -v h="$hz" 'BEGIN { print t / h }')" "$(awk -v t=$((c1 - c0)) -v h="$hz" 'BEGIN { print t / h }')" "$rss" "$st" \
+    "$((${#present_tps[@]} + 3))")"
+  rm -f "$o"
+}
+
+# ---- the run --------------------------------------------------------------------------------
+: >"$raw"
+# With autogroup scheduling (CONFIG_SCHED_AUTOGROUP) a nice value only ranks tasks inside
+# their own session; the session's autogroup nice is what counts against other sessions.
+if [ "$nice_n" != 0 ] && [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ]; then
+  autogroup_nice_before=$(sed -nE 's/.* nice (-?[0-9]+)$/\1/p' /proc/$$/autogroup)
+  echo "$nice_n" >/proc/$$/autogroup || autogroup_nice_before=
+fi
+log "mode=$mode open=$n_open exec=$n_exec connect=$n_conn repeat=$repeat nice=$nice_n"
+log "syscalls: ${#sc_names[@]} in ward's table, ${#present_tps[@]} exit tracepoints on this kernel"
+log "configurations: $configs"
+for ((rep = 1; rep <= repeat; rep++)); do
+  for c in $configs; do
+    wait_idle
+    foreign=$(foreign_progs)
+    load1=$(cut -d' ' -f1 /proc/loadavg)
+    log "rep $rep/$repeat: $c (load $load1, foreign BPF progs $foreign)"
+    t_start=$(date +%s)
+    case "$c" in
+      none) sample_none "$rep" ;;
+      floor) sample_floor "$rep" ;;
+      ward-json) sample_ward ward-json "$rep" trace --json ;;
+      ward-quiet) sample_ward ward-quiet "$rep" trace --quiet ;;
+      ward-json-ring16m) sample_ward ward-json-ring16m "$rep" -c "$work/ring16m.yaml" trace --json ;;
+      auditd) sample_auditd "$rep" ;;
+      bpftrace) sample_bpftrace "$rep" ;;
+      *) die "unknown configuration $c" ;;
+    esac
+    log "  done in $(($(date +%s) - t_start)) s: $(tail -1 "$raw" | cut -c1-200)"
+  done
+done
+
+machine=$(printf '{"nice":%s,"host":"%s","kernel":"%s","cpus":%s,"cpu_model":"%s","mem_kb":%s,"ward":"%s","date":"%s"}' \
+  "$nice_n" "$(hostname -s)" "$(uname -r)" "$(nproc)" \
+  "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo | sed 's/"/\\"/g')" \
+  "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)" \
+  "$("$ward" --version 2>/dev/null | head -1 | sed 's/"/\\"/g')" "$(date -u +%Y-%m-%dT%H:%M:%SZ)")
+python3 "$here/report.py" --raw "$raw" --out "$out" --mode "$mode" --machine "$machine"
+log "raw samples: $raw; summary: $out"
