@@ -12,7 +12,7 @@
 #   BENCH_QUICK=1          1/10 of the default sizes
 #   BENCH_OPEN=N BENCH_EXEC=N BENCH_CONNECT=N   phase sizes (default 1000000 20000 100000)
 #   BENCH_REPEAT=N         samples per configuration, interleaved (default 1; median shown)
-#   BENCH_CONFIGS="..."    subset of: none floor ward-json ward-quiet ward-json-ring16m
+#   BENCH_CONFIGS="..."    subset of: none floor ward-json ward-quiet agent ward-json-ring16m
 #                          auditd bpftrace (default: all)
 #   BENCH_IDLE_WAIT=S      wait up to S seconds for other BPF tracing programs to go away
 #                          before each sample (default 300); counted before and after each
@@ -47,7 +47,7 @@ repeat=${BENCH_REPEAT:-1}
 idle_wait=${BENCH_IDLE_WAIT:-300}
 nice_n=${BENCH_NICE:--20}
 nice_cmd=(nice -n "$nice_n")
-configs=${BENCH_CONFIGS:-none floor ward-json ward-quiet ward-json-ring16m auditd bpftrace}
+configs=${BENCH_CONFIGS:-none floor ward-json ward-quiet agent ward-json-ring16m auditd bpftrace}
 raw=$work/samples.jsonl
 out=${BENCH_OUT:-$here/results/$mode-$(hostname -s).json}
 hz=$(getconf CLK_TCK)
@@ -378,6 +378,9 @@ for ((rep = 1; rep <= repeat; rep++)); do
       floor) sample_floor "$rep" ;;
       ward-json) sample_ward ward-json "$rep" trace --json ;;
       ward-quiet) sample_ward ward-quiet "$rep" trace --quiet ;;
+      # end to end: sensor + the default rules + alerts (JSON to /dev/null); the kernel
+      # sends only the syscalls the rules need
+      agent) sample_ward agent "$rep" agent --json --pidfile "$work/agent.pid" ;;
       ward-json-ring16m) sample_ward ward-json-ring16m "$rep" -c "$work/ring16m.yaml" trace --json ;;
       auditd) sample_auditd "$rep" ;;
       bpftrace) sample_bpftrace "$rep" ;;
