@@ -39,6 +39,7 @@ struct ward_bpf_sensor {
 	size_t batch_len;
 	struct batch_rec *recs;
 	size_t recs_cnt;
+	size_t flush_pos;   /* next record to hand out when a flush was stopped */
 	struct ring_buffer *rb;
 	int *ring_fds;
 	int ncpu;
@@ -83,18 +84,27 @@ static int by_ts(const void *a, const void *b)
 	return x->ts < y->ts ? -1 : x->ts > y->ts;
 }
 
-/* Hands the batch out in timestamp order; the sort is stable enough for equal stamps since
- * records of one CPU never share a nanosecond. */
-static void flush_batch(struct ward_bpf_sensor *b)
+/* Hands the batch out in timestamp order. A consumer that asks to stop keeps the rest: the
+ * next call (the session's final drain) resumes where this one stopped, so nothing already
+ * taken from the rings is lost. Returns false when stopped with records left. */
+static bool flush_batch(struct ward_bpf_sensor *b)
 {
-	qsort(b->recs, b->recs_cnt, sizeof(*b->recs), by_ts);
-	for (size_t i = 0; i < b->recs_cnt && !b->stop; i++) {
+	if (b->flush_pos == 0)
+		qsort(b->recs, b->recs_cnt, sizeof(*b->recs), by_ts);
+	while (b->flush_pos < b->recs_cnt) {
+		const struct batch_rec *r = &b->recs[b->flush_pos++];
+
 		b->delivered++;
-		if (b->fn(b->batch + b->recs[i].off, b->recs[i].len, b->fn_arg))
+		if (b->fn(b->batch + r->off, r->len, b->fn_arg)) {
 			b->stop = 1;
+			if (b->flush_pos < b->recs_cnt)
+				return false;
+		}
 	}
 	b->recs_cnt = 0;
 	b->batch_len = 0;
+	b->flush_pos = 0;
+	return true;
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -102,8 +112,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct ward_bpf_sensor *b = ctx;
 	const struct ward_ev_raw *r = data;
 
-	if (b->recs_cnt == BATCH_RECS || b->batch_len + size > BATCH_BYTES)
-		flush_batch(b);
+	if ((b->recs_cnt == BATCH_RECS || b->batch_len + size > BATCH_BYTES) && !flush_batch(b))
+		return 1; /* stopped with a full batch: leave this record in the ring */
 	if (size < sizeof(*r) || size > WARD_EV_MAX)
 		return 0; /* the decoder would reject it; the kernel never writes one */
 	memcpy(b->batch + b->batch_len, data, size);
@@ -346,6 +356,9 @@ int ward_bpf_sensor_poll(struct ward_bpf_sensor *b, int timeout_ms, ward_record_
 	b->fn = fn;
 	b->fn_arg = arg;
 	b->stop = 0;
+	/* a batch left over from a stopped call goes first: it is older than the rings */
+	if (b->recs_cnt && !flush_batch(b))
+		return (int)(b->delivered - before);
 	rc = ring_buffer__poll(b->rb, timeout_ms);
 	/* poll returns after the first ring with data; take what the others hold too */
 	if (rc >= 0)

@@ -88,6 +88,9 @@ t_check "kubernetes-style container: exit code" has \
 t_check "fork of a new process recorded" has \
   ".type==\"clone\" and .proc.pid==$MPID or (.type==\"clone\" and .container.id==\"$ID1\")"
 t_check "no events dropped" grep -q "drops=0 " "$T_TMP/trace.err"
+last=$(grep 'counters:' "$T_TMP/trace.err" | tail -n 1)
+kev=$(sed -nE 's/.* events=([0-9]+) .*/\1/p' <<<"$last"); dec=$(sed -nE 's/.* decoded=([0-9]+) .*/\1/p' <<<"$last")
+t_check "every record the kernel delivered was decoded by exit ($dec of $kev)" test -n "$kev" -a "$kev" = "$dec"
 
 # replay: the capture holds the snapshot and every record, so the same events come back
 "$WARD" trace --read "$T_TMP/cap" --json >"$T_TMP/replay.json" 2>"$T_TMP/replay.err"
