@@ -11,6 +11,7 @@
  */
 #include "rules/rules_int.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
@@ -551,6 +552,10 @@ static int rule_modify(struct lctx *c, yaml_node_t *m, struct ward_rrule *r, yam
 			} else {
 				str_append(dst, sval(v));
 			}
+			/* a folded or literal YAML scalar ends in a newline; Falco drops trailing
+			 * white space, and an alert line must not carry it */
+			for (size_t n = strlen(*dst); n > 0 && isspace((unsigned char)(*dst)[n - 1]); n--)
+				(*dst)[n - 1] = '\0';
 		} else if (!strcmp(keys[i], "priority")) {
 			if (set_priority(c, v, r) < 0)
 				return -WARD_E_SYNTAX;
