@@ -73,6 +73,7 @@ enum ward_ev_kind {
 #define WARD_F_HAS_TTY     (1u << 4)
 #define WARD_F_THREAD      (1u << 5)  /* tid != pid */
 #define WARD_F_DROPS       (1u << 6)  /* records were lost on this CPU before this one */
+#define WARD_F_KERNEL_KILLED (1u << 7) /* exec: SIGKILL sent by a kill policy in the kernel */
 
 /* ward_ev_raw.str_flags[i] */
 #define WARD_S_DENTRY      (1u << 0)  /* components leaf-first, NUL-separated: reverse them */
@@ -137,7 +138,9 @@ struct ward_ev_raw {
 	__u64 args[6];       /* raw syscall arguments */
 	__u64 cap_eff;
 	__u64 cap_prm;
-	__u32 mntns, netns, pidns, _pad0;
+	__u32 mntns, netns, pidns;
+	__u32 kill_rule;     /* WARD_F_KERNEL_KILLED: index + 1 of the rule whose policy
+	                      * killed it (was padding, always 0 before: ABI unchanged) */
 	/* the fd this event produced or acted on */
 	__u32 fd_type;       /* enum ward_fd_type */
 	__u32 sock_family;
@@ -184,5 +187,36 @@ struct ward_sc_conf {
 	__u8 _pad[5];
 };
 _Static_assert(sizeof(struct ward_sc_conf) == 16, "ward_sc_conf layout changed");
+
+/*
+ * In-kernel kill at exec (map kk_exec, keyed by the new image's comm, NUL-padded to 16
+ * bytes). sched_process_exec looks the comm up and sends SIGKILL to the exec'ing task when
+ * one of the value's slots matches: the syscall (execve/execveat), the parent's comm (any
+ * when pcomm_cnt is 0) and where the task runs. The agent fills the map from the rules that
+ * the kernel can decide exactly (src/rules/kernel_filter.c).
+ */
+#define WARD_KK_COMM 16          /* TASK_COMM_LEN */
+#define WARD_KK_PER_NAME 4       /* rules sharing one comm */
+#define WARD_KK_PARENTS 8        /* parent comms per rule */
+#define WARD_KK_MAP_MAX 1024     /* comms in kk_exec */
+
+#define WARD_KK_EXECVE    (1u << 0)
+#define WARD_KK_EXECVEAT  (1u << 1)
+#define WARD_KK_CONTAINER (1u << 2) /* a cgroup component is a 64-hex container id */
+#define WARD_KK_HOST      (1u << 3) /* the task is in the root of the default hierarchy */
+
+struct ward_kk_rule {
+	__u32 rule;          /* rule index + 1; 0: unused slot */
+	__u32 flags;         /* WARD_KK_* */
+	__u32 pcomm_cnt;     /* 0: any parent */
+	__u32 _pad;
+	char pcomm[WARD_KK_PARENTS][WARD_KK_COMM];
+};
+
+struct ward_kk_policy {
+	struct ward_kk_rule r[WARD_KK_PER_NAME];
+};
+_Static_assert(sizeof(struct ward_kk_rule) == 144, "ward_kk_rule layout changed");
+_Static_assert(sizeof(struct ward_kk_policy) == 576, "ward_kk_policy layout changed");
 
 #endif

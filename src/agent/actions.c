@@ -5,7 +5,9 @@
  * never a protected name or container, and at most respond.rate_limit_per_min per workload.
  * kill, freeze and quarantine run inline (they are quick syscalls); collect writes a bundle
  * on a worker thread so the event loop never waits on disk. Every outcome lands in the
- * alert's ward.actions and in the log.
+ * alert's ward.actions and in the log. An exec that a kernel policy already killed
+ * (WARD_F_KERNEL_KILLED, see kernel_kill.c) reports its kill as done in the kernel and is
+ * not killed again.
  */
 #include "agent/actions.h"
 #include "common/log.h"
@@ -152,6 +154,12 @@ static int run_one(struct ward_agent_actions *a, unsigned bit, const struct ward
 	switch (bit) {
 	case WARD_ACT_KILL:
 		/* the process itself: containers are killed with freeze/quarantine or by hand */
+		if (ev->raw->flags & WARD_F_KERNEL_KILLED) {
+			snprintf(detail, detail_len, "killed in kernel at exec (SIGKILL in the exec "
+				 "syscall, before the new image ran; alert %.3f ms later)",
+				 (double)(ward_boot_ns() - ev->raw->ts) / 1e6);
+			return 0;
+		}
 		err = ward_kill_pid((pid_t)ev->raw->pid, 0, 0, &kr);
 		if (!err)
 			snprintf(detail, detail_len,
@@ -210,6 +218,11 @@ size_t ward_agent_actions_run(struct ward_agent_actions *a, const struct ward_ru
 		if (!a->enforce) {
 			a->acts[n].result = "skipped";
 			snprintf(detail, sizeof(a->details[n]), "rules.mode is detect");
+		} else if (bit == WARD_ACT_KILL && (ev->raw->flags & WARD_F_KERNEL_KILLED)) {
+			/* the kernel applied the same safety rules (pid 1, ward, protected names
+			 * are never given a policy); the process is gone, nothing to look up */
+			rc = run_one(a, bit, m, ev, &t, detail, sizeof(a->details[n]));
+			a->acts[n].result = "ok";
 		} else if (err) {
 			a->acts[n].result = "failed";
 			snprintf(detail, sizeof(a->details[n]), "target gone: %s", ward_strerror(err));

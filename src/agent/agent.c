@@ -13,6 +13,7 @@
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 #include "rules/rules.h"
+#include "agent/kernel_kill.h"
 #include "sensor/session.h"
 
 #include <errno.h>
@@ -160,6 +161,8 @@ static void reload(struct agent *a)
 	compute_syscalls(a);
 	if (sensor && ward_sensor_set_syscalls(sensor, a->syscalls) == 0)
 		ward_info("rules: reloaded; kernel filter updated");
+	ward_agent_kernel_kill_push(sensor, a->rs, a->o->cfg,
+				    ward_agent_actions_enforcing(a->actions));
 }
 
 static void on_tick(struct ward_session *s, void *arg)
@@ -186,6 +189,10 @@ static int on_start(struct ward_session *s, void *arg)
 	struct agent *a = arg;
 
 	a->session = s;
+	/* replays never act; a live sensor gets the exec kill policies before events flow */
+	if (!ward_session_is_replay(s))
+		ward_agent_kernel_kill_push(ward_session_sensor(s), a->rs, a->o->cfg,
+					    ward_agent_actions_enforcing(a->actions));
 	return 0;
 }
 

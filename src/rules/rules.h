@@ -133,4 +133,36 @@ int ward_rules_eval(const struct ward_ruleset *rs, const struct ward_event *ev,
  * directory when it exists (development builds), else /usr/local/share/ward/rules. */
 const char *ward_rules_default_paths(void);
 
+
+/* ---- kernel-decidable kill rules (kernel_filter.c) ------------------------------------ */
+
+#define WARD_KK_NAMES_MAX 32      /* proc.name values per policy */
+#define WARD_KK_PNAMES_MAX 8      /* proc.pname values per policy (WARD_KK_PARENTS) */
+#define WARD_KK_NAME_LEN 15       /* a comm holds at most 15 characters */
+
+/* Where the process must run for the rule to match. */
+enum ward_kk_where { WARD_KK_ANYWHERE, WARD_KK_IN_CONTAINER, WARD_KK_ON_HOST };
+
+/* An exec-kill policy that matches exactly the execs the rule matches. */
+struct ward_kernel_kill {
+	size_t rule;                  /* for ward_rules_get() */
+	bool execve, execveat;        /* which syscalls' successful execs */
+	enum ward_kk_where where;
+	size_t names_cnt;             /* >= 1: proc.name (the new image's comm) is one of */
+	char names[WARD_KK_NAMES_MAX][WARD_KK_NAME_LEN + 1];
+	size_t pnames_cnt;            /* 0: any parent */
+	char pnames[WARD_KK_PNAMES_MAX][WARD_KK_NAME_LEN + 1];
+};
+
+/*
+ * Finds the enabled, evaluated syscall rules with the kill action whose compiled condition
+ * (macros expanded) is a conjunction of tests the kernel can decide at exec: evt.type in
+ * (execve, execveat) (required), evt.dir = <, proc.name = / in, proc.pname = / in,
+ * container.id = host / != host. Any other test, not, or (exceptions included) leaves the
+ * rule to user space. Writes at most cap policies, in load order, and returns how many rules
+ * qualified (possibly more than cap).
+ */
+int ward_rules_kernel_kills(const struct ward_ruleset *rs, struct ward_kernel_kill *out,
+			    size_t cap);
+
 #endif

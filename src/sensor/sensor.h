@@ -45,6 +45,22 @@ int ward_sensor_poll(struct ward_sensor *s, int timeout_ms, ward_record_fn fn, v
 /* Replaces the set of captured syscalls at run time (flags indexed by syscall number). */
 int ward_sensor_set_syscalls(struct ward_sensor *s, const bool *enabled);
 void ward_sensor_get_stats(struct ward_sensor *s, struct ward_sensor_stats *st);
+
+/* One comm's in-kernel kill policies (kernel map kk_exec; see ward_abi.h). */
+struct ward_sensor_kill_entry {
+	char comm[WARD_KK_COMM];        /* NUL-padded */
+	struct ward_kk_policy pol;
+};
+/*
+ * Replaces the exec kill policies with entries[0..cnt) (cnt 0 removes them all) and tells
+ * the kernel which process is ward (never killed, nor host pid 1). New entries are written
+ * before stale ones are removed, so a reload never opens a gap for comms in both sets.
+ * Returns 0, -ENOTSUP on the fallback backend, -E2BIG past WARD_KK_MAP_MAX, or -errno.
+ */
+int ward_sensor_set_kill_policies(struct ward_sensor *s, const struct ward_sensor_kill_entry *entries,
+				  size_t cnt, uint32_t ward_tgid);
+/* Exec kills the kernel performed since the sensor opened (0 on the fallback backend). */
+uint64_t ward_sensor_kernel_kills(struct ward_sensor *s);
 const char *ward_sensor_backend_name(const struct ward_sensor *s);
 /* One line: what runs and what is off ("ebpf: 52 syscalls, per-CPU ring buffers x2"). */
 const char *ward_sensor_describe(const struct ward_sensor *s);

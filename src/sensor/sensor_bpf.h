@@ -15,6 +15,10 @@ int ward_bpf_sensor_poll(struct ward_bpf_sensor *b, int timeout_ms, ward_record_
 /* Hands out whatever is already in the rings without waiting. */
 int ward_bpf_sensor_drain(struct ward_bpf_sensor *b, ward_record_fn fn, void *arg);
 int ward_bpf_sensor_set_syscalls(struct ward_bpf_sensor *b, const bool *enabled);
+int ward_bpf_sensor_set_kill_policies(struct ward_bpf_sensor *b,
+				      const struct ward_sensor_kill_entry *entries, size_t cnt,
+				      uint32_t ward_tgid);
+uint64_t ward_bpf_sensor_kernel_kills(struct ward_bpf_sensor *b);
 void ward_bpf_sensor_stats(struct ward_bpf_sensor *b, struct ward_sensor_stats *st);
 
 #endif
