@@ -58,6 +58,12 @@ int ward_sensor_open(const struct ward_sensor_opts *opts, struct ward_sensor **o
 	return 0;
 }
 
+void ward_sensor_detach(struct ward_sensor *s)
+{
+	if (s->bpf)
+		ward_bpf_sensor_detach(s->bpf);
+}
+
 void ward_sensor_close(struct ward_sensor *s)
 {
 	if (!s)

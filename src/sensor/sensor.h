@@ -39,6 +39,9 @@ struct ward_sensor;
 
 int ward_sensor_open(const struct ward_sensor_opts *opts, struct ward_sensor **out);
 void ward_sensor_close(struct ward_sensor *s);
+/* Stops producing records (programs detached), so a final poll drains everything and the
+ * counters that follow are exact. */
+void ward_sensor_detach(struct ward_sensor *s);
 /* Waits up to timeout_ms for records and hands each to fn. Returns records handled or -errno
  * (-EINTR when a signal arrived). */
 int ward_sensor_poll(struct ward_sensor *s, int timeout_ms, ward_record_fn fn, void *arg);

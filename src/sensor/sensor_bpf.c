@@ -328,6 +328,14 @@ fail:
 	return err;
 }
 
+void ward_bpf_sensor_detach(struct ward_bpf_sensor *b)
+{
+	for (size_t i = 0; i < b->links_cnt; i++)
+		bpf_link__destroy(b->links[i]);
+	b->links_cnt = 0;
+	ward_tracer__detach(b->skel);
+}
+
 void ward_bpf_sensor_close(struct ward_bpf_sensor *b)
 {
 	if (!b)

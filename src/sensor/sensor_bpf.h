@@ -11,6 +11,8 @@ struct ward_bpf_sensor;
 int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_sensor **out,
 			 char *why, size_t why_len);
 void ward_bpf_sensor_close(struct ward_bpf_sensor *b);
+/* Stops the programs producing records; the rings and counters stay readable. */
+void ward_bpf_sensor_detach(struct ward_bpf_sensor *b);
 int ward_bpf_sensor_poll(struct ward_bpf_sensor *b, int timeout_ms, ward_record_fn fn, void *arg);
 /* Hands out whatever is already in the rings without waiting. */
 int ward_bpf_sensor_drain(struct ward_bpf_sensor *b, ward_record_fn fn, void *arg);

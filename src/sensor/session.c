@@ -277,9 +277,12 @@ int ward_session_run(const struct ward_session_opts *o)
 	ward_decoder_new(s.procs, s.containers, &s.dec);
 	err = o->read_path ? run_replay(&s) : run_live(&s);
 	if (s.sensor && !err) {
-		/* what is already in the rings: events up to the stop are part of the result */
+		/* stop producing, then take what is already in the rings: events up to the stop
+		 * are part of the result, and the counters below then add up exactly */
+		ward_sensor_detach(s.sensor);
 		s.draining = true;
-		ward_sensor_poll(s.sensor, 0, on_record, &s);
+		while (ward_sensor_poll(s.sensor, 0, on_record, &s) > 0)
+			;
 	}
 	if (o->report_stats && s.dec)
 		ward_session_print_stats(&s, stderr);
