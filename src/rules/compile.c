@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/hash.h"
 #include "common/xalloc.h"
 
 struct cctx {
@@ -243,6 +244,7 @@ static struct ward_rnode *node_new(struct cctx *c, int kind)
 	else
 		n->in_arena = true;
 	n->kind = (uint8_t)kind;
+	n->memo = UINT32_MAX;
 	return n;
 }
 
@@ -723,4 +725,135 @@ bool ward_rnode_types(const struct ward_rnode *n, bool types[WARD_RTYPE_CNT])
 	default:
 		return false;
 	}
+}
+
+/* ---- optimisation after compiling ------------------------------------------------- */
+
+static uint64_t cmp_hash(const struct ward_rcmp *m)
+{
+	uint64_t h = ward_hash64_mix(m->fr.f->id, ((uint64_t)m->op << 32) | ((uint64_t)m->cv << 16) |
+						  (uint16_t)m->fr.idx);
+
+	if (m->fr.key)
+		h = ward_hash64_mix(h, ward_hash64(m->fr.key, m->fr.key_len));
+	if (m->s)
+		h = ward_hash64_mix(h, ward_hash64(m->s, m->len));
+	h = ward_hash64_mix(h, (uint64_t)m->n);
+	h = ward_hash64_mix(h, m->set_cnt);
+	for (size_t i = 0; m->strs && i < m->set_cnt; i++)
+		h = ward_hash64_mix(h, ward_hash64(m->strs[i].s, m->strs[i].len));
+	if (m->nums)
+		h = ward_hash64_mix(h, ward_hash64(m->nums, m->set_cnt * sizeof(*m->nums)));
+	if (m->nets)
+		h = ward_hash64_mix(h, ward_hash64(m->nets, m->set_cnt * sizeof(*m->nets)));
+	return h;
+}
+
+static bool bytes_eq(const void *a, const void *b, size_t len)
+{
+	return (!a && !b) || (a && b && memcmp(a, b, len) == 0);
+}
+
+/* Same field, operator and prepared constant: the same result on every event. */
+static bool cmp_equal(const struct ward_rcmp *a, const struct ward_rcmp *b)
+{
+	if (a->fr.f != b->fr.f || a->fr.idx != b->fr.idx || a->op != b->op || a->cv != b->cv ||
+	    a->n != b->n || a->len != b->len || a->set_cnt != b->set_cnt ||
+	    a->fr.key_len != b->fr.key_len || !bytes_eq(a->fr.key, b->fr.key, a->fr.key_len) ||
+	    !bytes_eq(a->s, b->s, a->len) || !a->strs != !b->strs ||
+	    !bytes_eq(a->nums, b->nums, a->set_cnt * sizeof(*a->nums)) ||
+	    !bytes_eq(a->nets, b->nets, a->set_cnt * sizeof(*a->nets)))
+		return false;
+	for (size_t i = 0; a->strs && i < a->set_cnt; i++)
+		if (a->strs[i].len != b->strs[i].len || memcmp(a->strs[i].s, b->strs[i].s, a->strs[i].len))
+			return false;
+	return true;
+}
+
+struct cse {
+	struct ward_rnode **nodes;   /* every comparison, with its class index in memo */
+	size_t nodes_cnt;
+	struct ward_rnode **canon;   /* one per class */
+	uint32_t *uses;
+	size_t classes_cnt;
+	uint32_t *slots;             /* class + 1, 0 = empty; open addressing */
+	size_t slots_cap;
+};
+
+static void cse_grow(struct cse *t)
+{
+	size_t cap = t->slots_cap ? t->slots_cap * 2 : 256;
+
+	free(t->slots);
+	t->slots = ward_xcalloc(cap, sizeof(*t->slots));
+	t->slots_cap = cap;
+	for (size_t c = 0; c < t->classes_cnt; c++) {
+		size_t i = cmp_hash(&t->canon[c]->cmp) & (cap - 1);
+
+		while (t->slots[i])
+			i = (i + 1) & (cap - 1);
+		t->slots[i] = (uint32_t)c + 1;
+	}
+}
+
+/* Collects the comparisons of a tree; macro trees (below MEMO nodes) are walked once, from
+ * the macro table, so a comparison inside a macro counts once however often it is used. */
+static void cse_walk(struct cse *t, struct ward_rnode *n)
+{
+	size_t i;
+
+	if (n->kind == WARD_RN_MEMO)
+		return;
+	if (n->kind != WARD_RN_CMP) {
+		for (uint32_t k = 0; k < n->kids_cnt; k++)
+			cse_walk(t, n->kids[k]);
+		return;
+	}
+	/* a bitmap test is as cheap as looking up a memo */
+	if (n->cmp.cv == WARD_RCV_TYPES)
+		return;
+	if ((t->classes_cnt + 1) * 2 > t->slots_cap)
+		cse_grow(t);
+	for (i = cmp_hash(&n->cmp) & (t->slots_cap - 1); t->slots[i]; i = (i + 1) & (t->slots_cap - 1))
+		if (cmp_equal(&t->canon[t->slots[i] - 1]->cmp, &n->cmp))
+			break;
+	if (!t->slots[i]) {
+		t->canon = ward_xreallocarray(t->canon, t->classes_cnt + 1, sizeof(*t->canon));
+		t->uses = ward_xreallocarray(t->uses, t->classes_cnt + 1, sizeof(*t->uses));
+		t->canon[t->classes_cnt] = n;
+		t->uses[t->classes_cnt] = 0;
+		t->slots[i] = (uint32_t)++t->classes_cnt;
+	}
+	t->uses[t->slots[i] - 1]++;
+	t->nodes = ward_xreallocarray(t->nodes, t->nodes_cnt + 1, sizeof(*t->nodes));
+	t->nodes[t->nodes_cnt++] = n;
+	n->memo = t->slots[i] - 1;
+}
+
+void ward_rcompile_optimize(struct ward_ruleset *rs)
+{
+	struct cse t = { 0 };
+	uint32_t next = (uint32_t)(rs->macros_cnt < WARD_RULES_MEMO_MAX ? rs->macros_cnt : WARD_RULES_MEMO_MAX);
+
+	for (size_t i = 0; i < rs->macros_cnt; i++)
+		if (rs->macros[i].compiled)
+			cse_walk(&t, rs->macros[i].compiled);
+	for (size_t i = 0; i < rs->rules_cnt; i++)
+		if (rs->rules[i].root)
+			cse_walk(&t, rs->rules[i].root);
+	/* classes used once keep no memo; the rest get ids while there are ids left */
+	for (size_t c = 0; c < t.classes_cnt; c++) {
+		if (t.uses[c] > 1 && next < WARD_RULES_MEMO_MAX) {
+			t.uses[c] = next++;
+		} else {
+			t.uses[c] = UINT32_MAX;
+		}
+	}
+	for (size_t i = 0; i < t.nodes_cnt; i++)
+		t.nodes[i]->memo = t.uses[t.nodes[i]->memo];
+	rs->memo_cnt = next;
+	free(t.nodes);
+	free(t.canon);
+	free(t.uses);
+	free(t.slots);
 }

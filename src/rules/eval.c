@@ -172,7 +172,9 @@ static bool match_value(const struct ward_rcmp *m, const struct ward_rval *v)
 	}
 }
 
-static bool eval_cmp(const struct ward_rcmp *m, struct ward_rx *x)
+/* Kept out of line: its locals would otherwise enlarge the frame of every recursive
+ * ward_rnode_eval call, including the AND/OR nodes that never compare anything. */
+static __attribute__((noinline)) bool eval_cmp(const struct ward_rcmp *m, struct ward_rx *x)
 {
 	struct ward_rval v;
 
@@ -192,23 +194,56 @@ static bool eval_cmp(const struct ward_rcmp *m, struct ward_rx *x)
 	return false;
 }
 
+/* A child of AND/OR: a result already in the memo or an evt.type bitmap test is answered
+ * here, without the call (most children of a rule's top AND are one or the other). */
+static inline bool eval_kid(const struct ward_rnode *k, struct ward_rx *x)
+{
+	if (k->memo != UINT32_MAX && (x->memo_done[k->memo / 64] >> (k->memo % 64)) & 1)
+		return (x->memo_val[k->memo / 64] >> (k->memo % 64)) & 1;
+	if (k->kind == WARD_RN_CMP && k->cmp.cv == WARD_RCV_TYPES) {
+		bool in = x->type_id >= 0 && ((k->cmp.types[x->type_id / 64] >> (x->type_id % 64)) & 1);
+
+		return k->cmp.op == WARD_OP_NE ? !in : in;
+	}
+	return ward_rnode_eval(k, x);
+}
+
 bool ward_rnode_eval(const struct ward_rnode *n, struct ward_rx *x)
 {
 	switch (n->kind) {
 	case WARD_RN_AND:
 		for (uint32_t i = 0; i < n->kids_cnt; i++)
-			if (!ward_rnode_eval(n->kids[i], x))
+			if (!eval_kid(n->kids[i], x))
 				return false;
 		return true;
 	case WARD_RN_OR:
 		for (uint32_t i = 0; i < n->kids_cnt; i++)
-			if (ward_rnode_eval(n->kids[i], x))
+			if (eval_kid(n->kids[i], x))
 				return true;
 		return false;
 	case WARD_RN_NOT:
 		return !ward_rnode_eval(n->kids[0], x);
-	case WARD_RN_CMP:
-		return eval_cmp(&n->cmp, x);
+	case WARD_RN_CMP: {
+		uint64_t bit = 1ull << (n->memo % 64);
+		size_t w = n->memo / 64;
+		bool r;
+
+		if (n->cmp.cv == WARD_RCV_TYPES) {
+			bool in = x->type_id >= 0 &&
+				  ((n->cmp.types[x->type_id / 64] >> (x->type_id % 64)) & 1);
+
+			return n->cmp.op == WARD_OP_NE ? !in : in;
+		}
+		if (n->memo == UINT32_MAX)
+			return eval_cmp(&n->cmp, x);
+		/* a comparison other rules share: once per event */
+		if (x->memo_done[w] & bit)
+			return x->memo_val[w] & bit;
+		r = eval_cmp(&n->cmp, x);
+		x->memo_done[w] |= bit;
+		x->memo_val[w] = r ? x->memo_val[w] | bit : x->memo_val[w] & ~bit;
+		return r;
+	}
 	case WARD_RN_TRUE:
 		return true;
 	case WARD_RN_MEMO: {

@@ -392,6 +392,8 @@ int ward_rtype_of_event(const struct ward_event *ev)
 void ward_rx_init(struct ward_rx *x, const struct ward_ruleset *rs, const struct ward_event *ev,
 		  struct ward_proc_table *pt)
 {
+	size_t memo;
+
 	x->ev = ev;
 	x->pt = pt;
 	x->rs = rs;
@@ -401,7 +403,10 @@ void ward_rx_init(struct ward_rx *x, const struct ward_ruleset *rs, const struct
 	x->anc_end = !ev->proc || !pt;
 	x->cmdline_len = -1;
 	x->pcmdline_len = -1;
-	x->memo_words = (rs->macros_cnt < WARD_RULES_MEMO_MAX ? rs->macros_cnt : WARD_RULES_MEMO_MAX) / 64 + 1;
+	x->fdname_state = -1;
+	memo = rs->memo_cnt > rs->macros_cnt ? rs->memo_cnt : rs->macros_cnt;
+	/* ids stop below WARD_RULES_MEMO_MAX: round up, never past the arrays */
+	x->memo_words = ((memo < WARD_RULES_MEMO_MAX ? memo : WARD_RULES_MEMO_MAX) + 63) / 64;
 	memset(x->memo_done, 0, x->memo_words * sizeof(uint64_t));
 }
 
@@ -554,7 +559,7 @@ static int put_net(struct ward_rx *x, struct ward_rval *v, const struct ward_sa 
 	return 1;
 }
 
-static const char *fd_name(struct ward_rx *x, size_t *len)
+static const char *fd_name_compute(struct ward_rx *x, size_t *len)
 {
 	const struct ward_event *ev = x->ev;
 	unsigned t = fd_type_of(ev);
@@ -567,12 +572,17 @@ static const char *fd_name(struct ward_rx *x, size_t *len)
 
 		if (!c || !inet_ntop(af, c->addr, a, sizeof(a)))
 			return NULL;
+		/* into a buffer of its own (not tmp, which other fields reuse): the name is
+		 * computed once per event however many rules test it */
 		if (s && s != c && inet_ntop(af, s->addr, b, sizeof(b)))
-			n = snprintf(x->tmp, sizeof(x->tmp), "%s:%u->%s:%u", a, c->port, b, s->port);
+			n = snprintf(x->fdname_buf, sizeof(x->fdname_buf), "%s:%u->%s:%u", a, c->port, b,
+				     s->port);
 		else
-			n = snprintf(x->tmp, sizeof(x->tmp), "%s:%u", a, c->port);
+			n = snprintf(x->fdname_buf, sizeof(x->fdname_buf), "%s:%u", a, c->port);
+		if (n < 0 || (size_t)n >= sizeof(x->fdname_buf))
+			return NULL;
 		*len = (size_t)n;
-		return x->tmp;
+		return x->fdname_buf;
 	}
 	if (t == WARD_FD_NONE)
 		return NULL;
@@ -585,6 +595,17 @@ static const char *fd_name(struct ward_rx *x, size_t *len)
 		return ev->aux;
 	}
 	return NULL;
+}
+
+/* fd.name of the event (NULL when it has none), computed on first use. */
+static const char *fd_name(struct ward_rx *x, size_t *len)
+{
+	if (x->fdname_state < 0) {
+		x->fdname = fd_name_compute(x, &x->fdname_len);
+		x->fdname_state = x->fdname != NULL;
+	}
+	*len = x->fdname_len;
+	return x->fdname;
 }
 
 static const char *fd_type_name(unsigned t, const struct ward_ev_raw *r)
@@ -1062,45 +1083,45 @@ int ward_rfield_extract(struct ward_rx *x, const struct ward_rfref *r, unsigned 
 		c = container_of(ev);
 		if (!c)
 			return put_strn(v, "host", 4);
-		return c->has_meta ? put_str(v, c->name) : 0;
+		return ward_container_has_meta(c) ? put_str(v, c->name) : 0;
 	case F_CT_TYPE:
 		c = container_of(ev);
 		return put_str(v, c ? ward_runtime_name(c->runtime) : "host");
 	case F_CT_IMAGE:
 		c = container_of(ev);
-		return c && c->has_meta ? put_str(v, c->image) : 0;
+		return c && ward_container_has_meta(c) ? put_str(v, c->image) : 0;
 	case F_CT_IMAGE_ID:
 		c = container_of(ev);
-		return c && c->has_meta ? put_str(v, c->image_id) : 0;
+		return c && ward_container_has_meta(c) ? put_str(v, c->image_id) : 0;
 	case F_CT_IMAGE_REPO:
 		c = container_of(ev);
-		return c && c->has_meta ? put_str(v, c->image_repo) : 0;
+		return c && ward_container_has_meta(c) ? put_str(v, c->image_repo) : 0;
 	case F_CT_IMAGE_TAG:
 		c = container_of(ev);
-		return c && c->has_meta ? put_str(v, c->image_tag) : 0;
+		return c && ward_container_has_meta(c) ? put_str(v, c->image_tag) : 0;
 	case F_CT_PRIVILEGED:
 		c = container_of(ev);
-		return c && c->has_meta ? put_bool(v, c->privileged) : 0;
+		return c && ward_container_has_meta(c) ? put_bool(v, c->privileged) : 0;
 	case F_CT_LABELS:
 		c = container_of(ev);
-		return c && c->has_meta ? put_str(v, c->labels_json) : 0;
+		return c && ward_container_has_meta(c) ? put_str(v, c->labels_json) : 0;
 	case F_CT_LABEL:
 	case F_K8S_POD_LABEL:
 		c = container_of(ev);
-		return c && c->has_meta ? json_label(c->labels_json, r->key, r->key_len, x->tmp, sizeof(x->tmp), v) : 0;
+		return c && ward_container_has_meta(c) ? json_label(c->labels_json, r->key, r->key_len, x->tmp, sizeof(x->tmp), v) : 0;
 	case F_K8S_NS_NAME:
 		c = container_of(ev);
-		return c && c->has_meta ? put_str(v, c->pod_ns) : 0;
+		return c && ward_container_has_meta(c) ? put_str(v, c->pod_ns) : 0;
 	case F_K8S_POD_NAME:
 		c = container_of(ev);
-		return c && c->has_meta ? put_str(v, c->pod_name) : 0;
+		return c && ward_container_has_meta(c) ? put_str(v, c->pod_name) : 0;
 	case F_K8S_POD_ID:
 	case F_K8S_POD_UID:
 		c = container_of(ev);
 		return c ? put_str(v, c->pod_uid) : 0;
 	case F_K8S_POD_LABELS:
 		c = container_of(ev);
-		return c && c->has_meta && c->pod_uid[0] ? put_str(v, c->labels_json) : 0;
+		return c && ward_container_has_meta(c) && c->pod_uid[0] ? put_str(v, c->labels_json) : 0;
 	default:
 		/* in the table for compatibility; ward has no data for it yet */
 		return 0;

@@ -23,9 +23,11 @@
 struct ward_event;
 struct ward_proc;
 
-/* Macros evaluated at most once per event: every inlined copy of macro i is wrapped in a
- * MEMO node with id i, and the result is kept in the evaluation context. */
-#define WARD_RULES_MEMO_MAX 2048
+/* Macros and shared comparisons evaluated at most once per event: every inlined copy of
+ * macro i is wrapped in a MEMO node with id i; comparisons that occur more than once in the
+ * ruleset (same field, operator and constant) share an id after the macros'. Results are
+ * kept in the evaluation context. */
+#define WARD_RULES_MEMO_MAX 4096
 
 /* ---- source positions ---------------------------------------------------------------- */
 
@@ -225,6 +227,7 @@ struct ward_ruleset {
 	bool types_needed[WARD_RTYPE_CNT];
 	bool all_types;         /* some rule needs every event */
 	struct ward_rusers *users;
+	uint32_t memo_cnt;      /* memo ids in use: macros, then shared comparisons */
 	char hostname[256];
 	/* compiled nodes of rules and macros, allocated densely in evaluation order so a
 	 * rule's tree shares cache lines */
@@ -299,6 +302,10 @@ struct ward_rx {
 	struct ward_proc *anc[WARD_RULES_ANAME_DEPTH + 1]; /* anc[0] = the process */
 	int cmdline_len;          /* -1 until computed */
 	int pcmdline_len;
+	int fdname_state;         /* fd.name: -1 until computed, 0 absent, 1 in fdname */
+	const char *fdname;
+	size_t fdname_len;
+	char fdname_buf[2 * 46 + 16]; /* "addr:port->addr:port" of an IP socket */
 	char cmdline[WARD_RX_CMDLINE];
 	char pcmdline[WARD_RX_CMDLINE];
 	size_t memo_words;        /* words of memo_done in use */
@@ -393,7 +400,9 @@ struct ward_rnode {
 	uint8_t kind;
 	bool in_arena;          /* node, kids and types live in the ruleset's arena */
 	uint32_t memo;          /* WARD_RN_MEMO: macro index, or UINT32_MAX for no caching;
-				 * kids[0] is the macro's shared tree, not owned */
+				 * kids[0] is the macro's shared tree, not owned.
+				 * WARD_RN_CMP: memo id shared by equal comparisons, or
+				 * UINT32_MAX */
 	uint32_t kids_cnt;
 	struct ward_rnode **kids;
 	struct ward_rcmp cmp;
@@ -408,6 +417,11 @@ int ward_rcompile_text(struct ward_ruleset *rs, const char *text, struct ward_rn
 void ward_rnode_free(struct ward_rnode *n);
 /* Types a condition can match: sets types[] and returns true when it is restricted. */
 bool ward_rnode_types(const struct ward_rnode *n, bool types[WARD_RTYPE_CNT]);
+
+/* After every rule is compiled: gives comparisons that occur more than once the same memo
+ * id, so each is computed at most once per event (evaluation has no side effects, so the
+ * result cannot change). */
+void ward_rcompile_optimize(struct ward_ruleset *rs);
 
 bool ward_rnode_eval(const struct ward_rnode *n, struct ward_rx *x);
 

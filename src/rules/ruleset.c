@@ -377,6 +377,7 @@ static void finish(struct ward_ruleset *rs)
 		}
 		rs->all_types |= in->any_type;
 	}
+	ward_rcompile_optimize(rs);
 	if (rep) {
 		rep->rules = rs->rules_cnt;
 		rep->macros = rs->macros_cnt;

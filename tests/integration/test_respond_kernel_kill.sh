@@ -71,6 +71,10 @@ start_agent() { # MODE OUT
     >"$WARD_AGENT_OUT" 2>"$WARD_AGENT_ERR" &
   WARD_AGENT_PID=$!
   t_wait_for "grep -q 'sensor: ' '$WARD_AGENT_ERR'" 60 || { cat "$WARD_AGENT_ERR"; exit 1; }
+  # enforce mode: policies reach the kernel after the /proc snapshot; wait for them
+  if [ "$1" = enforce ]; then
+    t_wait_for "grep -q 'kill in the kernel at exec' '$WARD_AGENT_ERR'" 60 || true
+  fi
   sleep 1
 }
 t_on_exit "ward_agent_stop"
