@@ -70,7 +70,10 @@ printf 'agent:\n  pidfile: %s\nrules:\n  mode: enforce\n' "$T_TMP/agent.pid" > "
 WARD_AGENT_OUT=$T_TMP/enforce.json
 "$WARD" -c "$CFG" agent --json -r "$R" >"$WARD_AGENT_OUT" 2>"$T_TMP/agent.err" &
 WARD_AGENT_PID=$!
-t_wait_for "grep -q 'sensor: ' $T_TMP/agent.err" 60; sleep 1
+t_wait_for "grep -q 'sensor: ' $T_TMP/agent.err" 60
+# the kill rule is kernel-decidable: its policy reaches the kernel after the /proc snapshot
+t_wait_for "grep -q 'kill in the kernel at exec' $T_TMP/agent.err" 60 || true
+sleep 1
 rc=0; "$T_TMP/ward-kill-me" 30 || rc=$?
 ward_agent_settle 1; ward_agent_stop
 t_check "enforce mode: the process is killed (status $rc)" test "$rc" -eq 137
