@@ -808,27 +808,34 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	return 0;
 }
 
+/* The common start of a fork or exit record: its gate switch is on, the task is not ward,
+ * and a scratch buffer exists. Returns the scratch with the header filled, or NULL. */
+static __always_inline struct scratch *sched_record(__u32 gate, struct task_struct *t, __u16 kind)
+{
+	struct ward_sc_conf *c = bpf_map_lookup_elem(&sc_conf, &gate);
+	struct scratch *s;
+
+	if (!c || !c->enabled || BPF_CORE_READ(t, tgid) == self_tgid)
+		return NULL;
+	s = get_scratch();
+	if (s)
+		fill_task((struct ward_ev_raw *)s->data, t, kind, -1);
+	return s;
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 {
-	struct ward_sc_conf *c;
 	struct ward_ev_raw *e;
 	struct scratch *s;
-	__u32 cfg_key = WARD_SC_GATE_FORK;
 
 	/* threads are not processes: only a new thread group is reported */
 	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
 		return 0;
-	c = bpf_map_lookup_elem(&sc_conf, &cfg_key);
-	if (!c || !c->enabled)
-		return 0;
-	if (BPF_CORE_READ(parent, tgid) == self_tgid)
-		return 0;
-	s = get_scratch();
+	s = sched_record(WARD_SC_GATE_FORK, parent, WARD_EV_FORK);
 	if (!s)
 		return 0;
 	e = (struct ward_ev_raw *)s->data;
-	fill_task(e, parent, WARD_EV_FORK, -1);
 	e->child_pid = BPF_CORE_READ(child, tgid);
 	e->child_start = BPF_CORE_READ(child, start_boottime);
 	e->ret = e->child_pid;
@@ -839,24 +846,14 @@ int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_exit, struct task_struct *p)
 {
-	struct ward_sc_conf *c;
-	struct ward_ev_raw *e;
 	struct scratch *s;
-	__u32 cfg_key = WARD_SC_GATE_EXIT;
 
 	if (BPF_CORE_READ(p, pid) != BPF_CORE_READ(p, tgid))
 		return 0;
-	c = bpf_map_lookup_elem(&sc_conf, &cfg_key);
-	if (!c || !c->enabled)
-		return 0;
-	if (BPF_CORE_READ(p, tgid) == self_tgid)
-		return 0;
-	s = get_scratch();
+	s = sched_record(WARD_SC_GATE_EXIT, p, WARD_EV_EXIT);
 	if (!s)
 		return 0;
-	e = (struct ward_ev_raw *)s->data;
-	fill_task(e, p, WARD_EV_EXIT, -1);
-	e->exit_code = BPF_CORE_READ(p, exit_code);
-	emit(s, sizeof(*e));
+	((struct ward_ev_raw *)s->data)->exit_code = BPF_CORE_READ(p, exit_code);
+	emit(s, sizeof(struct ward_ev_raw));
 	return 0;
 }

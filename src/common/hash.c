@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <openssl/evp.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 uint64_t ward_hash64(const void *data, size_t len)
@@ -34,22 +35,25 @@ int ward_sha256(const void *data, size_t len, uint8_t out[WARD_SHA256_LEN])
 	return EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) == 1 ? 0 : -EIO;
 }
 
-int ward_sha256_fd(int fd, uint8_t out[WARD_SHA256_LEN])
+#define DIGEST_CHUNK (256u << 10)
+
+int ward_digest_fd(int fd, const void *evp_md, uint8_t *out, unsigned *out_len)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned char buf[65536];
-	unsigned int n = 0;
+	unsigned char *buf = malloc(DIGEST_CHUNK);
 	int err = 0;
 	ssize_t r;
 
-	if (!ctx)
-		return -ENOMEM;
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+	if (!ctx || !buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (EVP_DigestInit_ex(ctx, evp_md, NULL) != 1) {
 		err = -EIO;
 		goto out;
 	}
 	for (;;) {
-		r = read(fd, buf, sizeof(buf));
+		r = read(fd, buf, DIGEST_CHUNK);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -60,11 +64,19 @@ int ward_sha256_fd(int fd, uint8_t out[WARD_SHA256_LEN])
 			break;
 		EVP_DigestUpdate(ctx, buf, (size_t)r);
 	}
-	if (EVP_DigestFinal_ex(ctx, out, &n) != 1)
+	if (EVP_DigestFinal_ex(ctx, out, out_len) != 1)
 		err = -EIO;
 out:
+	free(buf);
 	EVP_MD_CTX_free(ctx);
 	return err;
+}
+
+int ward_sha256_fd(int fd, uint8_t out[WARD_SHA256_LEN])
+{
+	unsigned n = 0;
+
+	return ward_digest_fd(fd, EVP_sha256(), out, &n);
 }
 
 char *ward_hex(const uint8_t *data, size_t len, char *out)

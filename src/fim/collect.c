@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/hash.h"
 #include "fim/attr.h"
 
-#define READ_CHUNK (256u << 10)
 
 void ward_fim_collect_stat(struct ward_fim_entry *e, const struct stat *st)
 {
@@ -34,8 +34,6 @@ void ward_fim_collect_stat(struct ward_fim_entry *e, const struct stat *st)
 static int hash_file(struct ward_fim_entry *e)
 {
 	const EVP_MD *md = (e->mask & WARD_FIM_A_SHA512) ? EVP_sha512() : EVP_sha256();
-	EVP_MD_CTX *ctx = NULL;
-	unsigned char *buf = NULL;
 	unsigned int n = 0;
 	struct stat st;
 	int fd, err = 0;
@@ -57,37 +55,11 @@ static int hash_file(struct ward_fim_entry *e)
 			goto out;
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	buf = malloc(READ_CHUNK);
-	ctx = EVP_MD_CTX_new();
-	if (!buf || !ctx) {
-		err = -ENOMEM;
+	err = ward_digest_fd(fd, md, e->hash, &n);
+	if (err)
 		goto out;
-	}
-	if (EVP_DigestInit_ex(ctx, md, NULL) != 1) {
-		err = -EIO;
-		goto out;
-	}
-	for (;;) {
-		ssize_t r = read(fd, buf, READ_CHUNK);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err = -errno;
-			goto out;
-		}
-		if (r == 0)
-			break;
-		EVP_DigestUpdate(ctx, buf, (size_t)r);
-	}
-	if (EVP_DigestFinal_ex(ctx, e->hash, &n) != 1) {
-		err = -EIO;
-		goto out;
-	}
 	e->hash_len = (uint8_t)n;
 out:
-	EVP_MD_CTX_free(ctx);
-	free(buf);
 	close(fd);
 	return err;
 }
