@@ -507,6 +507,14 @@ static void str_append(char **dst, const char *add)
 	*dst = s;
 }
 
+/* A folded or literal YAML scalar ends in a newline; Falco drops trailing white space, and
+ * an alert line must not carry it. */
+static void rtrim(char *s)
+{
+	for (size_t n = strlen(s); n > 0 && isspace((unsigned char)s[n - 1]); n--)
+		s[n - 1] = '\0';
+}
+
 static int rule_modify(struct lctx *c, yaml_node_t *m, struct ward_rrule *r, yaml_node_t *ov,
 		       bool append_all)
 {
@@ -552,10 +560,7 @@ static int rule_modify(struct lctx *c, yaml_node_t *m, struct ward_rrule *r, yam
 			} else {
 				str_append(dst, sval(v));
 			}
-			/* a folded or literal YAML scalar ends in a newline; Falco drops trailing
-			 * white space, and an alert line must not carry it */
-			for (size_t n = strlen(*dst); n > 0 && isspace((unsigned char)(*dst)[n - 1]); n--)
-				(*dst)[n - 1] = '\0';
+			rtrim(*dst);
 		} else if (!strcmp(keys[i], "priority")) {
 			if (set_priority(c, v, r) < 0)
 				return -WARD_E_SYNTAX;
@@ -647,6 +652,7 @@ static void rule_item(struct lctx *c, yaml_node_t *m, yaml_node_t *name)
 	if (need_string(c, map_get(c, m, "output"), "output") < 0)
 		goto bad;
 	r.output = ward_xstrdup(sval(map_get(c, m, "output")));
+	rtrim(r.output);
 	r.out_pos = npos(c, map_get(c, m, "output"));
 	if (set_priority(c, map_get(c, m, "priority"), &r) < 0)
 		goto bad;
