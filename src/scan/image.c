@@ -521,16 +521,6 @@ static struct archive *outer_new(void)
 	return a;
 }
 
-static int finish(struct ward_scan_ctx *c, int rc, struct ward_scan_result **out)
-{
-	if (rc == 0)
-		rc = ward_scan_finish(c, out);
-	else
-		ward_scan_progress(c, NULL, true);
-	ward_scan_ctx_free(c);
-	return rc;
-}
-
 int ward_scan_image(const struct ward_scan_opts *o, const char *path, struct ward_scan_result **out,
 		    struct ward_diag *d)
 {
@@ -550,7 +540,7 @@ int ward_scan_image(const struct ward_scan_opts *o, const char *path, struct war
 		rc = scan_tar_archive(&c, a, archive_read_open_filename(a, path, CHUNK));
 		archive_read_free(a);
 	}
-	return finish(&c, rc, out);
+	return ward_scan_conclude(&c, rc, out);
 }
 
 int ward_scan_image_stream(const struct ward_scan_opts *o, int fd, const char *name,
@@ -564,5 +554,5 @@ int ward_scan_image_stream(const struct ward_scan_opts *o, int fd, const char *n
 	c.layered = true;
 	rc = scan_tar_archive(&c, a, archive_read_open_fd(a, fd, CHUNK));
 	archive_read_free(a);
-	return finish(&c, rc, out);
+	return ward_scan_conclude(&c, rc, out);
 }

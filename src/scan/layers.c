@@ -252,3 +252,13 @@ int ward_scan_finish(struct ward_scan_ctx *c, struct ward_scan_result **out)
 	c->r = NULL;
 	return 0;
 }
+
+int ward_scan_conclude(struct ward_scan_ctx *c, int rc, struct ward_scan_result **out)
+{
+	if (rc == 0)
+		rc = ward_scan_finish(c, out);
+	else
+		ward_scan_progress(c, NULL, true);
+	ward_scan_ctx_free(c);
+	return rc;
+}

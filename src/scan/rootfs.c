@@ -89,16 +89,6 @@ static int walk(struct ward_scan_ctx *c, int dfd, dev_t dev, char *path, size_t 
 	return rc;
 }
 
-static int done(struct ward_scan_ctx *c, int rc, struct ward_scan_result **out)
-{
-	if (rc == 0)
-		rc = ward_scan_finish(c, out);
-	else
-		ward_scan_progress(c, NULL, true);
-	ward_scan_ctx_free(c);
-	return rc;
-}
-
 int ward_scan_rootfs(const struct ward_scan_opts *o, const char *dir, struct ward_scan_result **out,
 		     struct ward_diag *d)
 {
@@ -120,7 +110,7 @@ int ward_scan_rootfs(const struct ward_scan_opts *o, const char *dir, struct war
 		rc = walk(&c, fd, st.st_dev, path, 0, 0);
 	}
 	free(path);
-	return done(&c, rc, out);
+	return ward_scan_conclude(&c, rc, out);
 }
 
 struct zip_src {
@@ -158,5 +148,5 @@ int ward_scan_bundle(const struct ward_scan_opts *o, const char *zip, struct war
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s);
-	return done(&c, rc, out);
+	return ward_scan_conclude(&c, rc, out);
 }

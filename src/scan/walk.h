@@ -82,6 +82,9 @@ int ward_scan_entry(struct ward_scan_ctx *c, uint32_t blob, const char *name,
 
 /* Applies whiteouts and layer order, picks the OS, builds purls; moves the result to *out. */
 int ward_scan_finish(struct ward_scan_ctx *c, struct ward_scan_result **out);
+/* Ends a scan whose reading returned rc: the result on success, a cleared progress line on
+ * failure; frees the context either way. Returns rc or ward_scan_finish's result. */
+int ward_scan_conclude(struct ward_scan_ctx *c, int rc, struct ward_scan_result **out);
 
 /* Progress line on stderr (when enabled). */
 void ward_scan_progress(struct ward_scan_ctx *c, const char *what, bool done);

@@ -8,6 +8,7 @@
  * ignored, and the fixed version of the branch the package is on is reported. Findings for
  * one package are de-duplicated by id and aliases. Not suppression (suppress*.c).
  */
+#include "vulndb/osv.h"
 #include "vulndb/store.h"
 
 #include <ctype.h>
@@ -225,25 +226,11 @@ static int eval_affected(const char *eco, const char *ranges_json, const char *v
 	return hit;
 }
 
-static int in_list(const char *id, const char *list)
-{
-	size_t n = strlen(id);
-
-	for (const char *p = list; p && *p;) {
-		const char *c = strchr(p, ',');
-		size_t m = c ? (size_t)(c - p) : strlen(p);
-
-		if (m == n && !strncmp(p, id, n))
-			return 1;
-		p = c ? c + 1 : NULL;
-	}
-	return 0;
-}
-
 /* Same vulnerability: equal ids, or one's id among the other's aliases, or a shared alias. */
 static int same_vuln(const struct ward_finding *f, const char *id, const char *aliases)
 {
-	if (!strcmp(f->id, id) || in_list(id, f->aliases) || in_list(f->id, aliases))
+	if (!strcmp(f->id, id) || ward_osv_id_in_list(id, f->aliases) ||
+	    ward_osv_id_in_list(f->id, aliases))
 		return 1;
 	for (const char *p = aliases; p && *p;) {
 		const char *c = strchr(p, ',');
@@ -253,7 +240,7 @@ static int same_vuln(const struct ward_finding *f, const char *id, const char *a
 		if (m < sizeof(one)) {
 			memcpy(one, p, m);
 			one[m] = 0;
-			if (in_list(one, f->aliases))
+			if (ward_osv_id_in_list(one, f->aliases))
 				return 1;
 		}
 		p = c ? c + 1 : NULL;

@@ -381,8 +381,7 @@ static int valid_time(const char *s)
 	return strlen(s) < 40;
 }
 
-/* id is one of the comma-separated ids in list (list may be NULL). */
-static int has_id(const char *list, const char *id)
+int ward_osv_id_in_list(const char *id, const char *list)
 {
 	size_t n = strlen(id);
 
@@ -471,7 +470,7 @@ int ward_osv_parse(const char *name, const char *data, size_t len, struct ward_o
 					err = fail(d, name, p, "expected an advisory id");
 					break;
 				}
-				if (!strcmp(s, id) || has_id(ab.data, s))
+				if (!strcmp(s, id) || ward_osv_id_in_list(s, ab.data))
 					continue;
 				if ((ab.len && ward_buf_putc(&ab, ',')) || ward_buf_puts(&ab, s)) {
 					err = ward_diag_set(d, -WARD_E_LIMIT, name, 0, 0, "%s: too long", p);

@@ -47,4 +47,7 @@ int ward_osv_eco_key(const char *eco, char *out, size_t out_len);
 /* Normalized package name for an ecosystem (base name or full "Debian:12" both fine). */
 int ward_osv_name_key(const char *eco, const char *name, char *out, size_t out_len);
 
+/* 1 when id is one of the comma-separated ids in list (list may be NULL). */
+int ward_osv_id_in_list(const char *id, const char *list);
+
 #endif
