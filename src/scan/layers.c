@@ -222,8 +222,13 @@ int ward_scan_finish(struct ward_scan_ctx *c, struct ward_scan_result **out)
 {
 	struct ward_scan_result *r = c->r;
 	struct shadow s = { .ev = c->ev, .cnt = c->ev_cnt, .blobs = c->blobs };
-	int n = 0;
+	int n = 0, rc;
 
+	/* every file's secret and YARA hits are staged before whiteouts are applied */
+	if (c->pipe && (rc = ward_scan_pipe_drain(c->pipe)) < 0) {
+		ward_scan_progress(c, NULL, true);
+		return rc;
+	}
 	if (c->ev_cnt)
 		qsort(c->ev, c->ev_cnt, sizeof(*c->ev), ev_cmp);
 	drop_hidden(c, &s);

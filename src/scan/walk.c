@@ -3,9 +3,10 @@
  * Per-entry analysis shared by every artifact reader: normalizes the name, records what the
  * entry does to the layered view (file, directory, whiteout, opaque directory), reads the
  * content of the files worth reading (package databases and manifests by path; any file
- * under the content cap for secrets and YARA), runs the parsers, and stages results tagged
- * with their layer. It does not decide what survives whiteouts: layers.c does, at the end,
- * so layers may even arrive out of order (docker-save tars list them in any order).
+ * under the content cap for secrets and YARA), runs the parsers, hands the content to the
+ * secrets/YARA worker (pipe.c), and stages results tagged with their layer. It does not
+ * decide what survives whiteouts: layers.c does, at the end, so layers may even arrive out
+ * of order (docker-save tars list them in any order).
  */
 #include "scan/walk.h"
 
@@ -19,9 +20,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/xalloc.h"
-#include "scan/malware.h"
 #include "scan/parsers.h"
-#include "scan/secrets.h"
 
 enum parser_id {
 	P_NONE, P_OSREL_ETC, P_OSREL_USR, P_DEBVER, P_ALPINEREL, P_RHREL, P_DPKG, P_APK, P_RPMSQL,
@@ -39,6 +38,8 @@ void ward_scan_ctx_init(struct ward_scan_ctx *c, const struct ward_scan_opts *o,
 	c->r->kind = kind;
 	ward_pkg_list_init(&c->r->pkgs);
 	ward_buf_init(&c->content, WARD_SCAN_MAX_PKGDB + 1);
+	if (o->secrets || o->malware)
+		ward_scan_pipe_new(c, &c->pipe);
 }
 
 void ward_scan_result_free(struct ward_scan_result *r)
@@ -77,6 +78,9 @@ void ward_scan_result_free(struct ward_scan_result *r)
 
 void ward_scan_ctx_free(struct ward_scan_ctx *c)
 {
+	/* first: the worker may still be writing into c->r */
+	ward_scan_pipe_free(c->pipe);
+	c->pipe = NULL;
 	for (size_t i = 0; i < c->blob_cnt; i++) {
 		free(c->blobs[i].name);
 		free(c->blobs[i].digest);
@@ -385,25 +389,6 @@ static bool looks_binary(const char *data, size_t len)
 	return memchr(data, '\0', len < 8192 ? len : 8192) != NULL;
 }
 
-static void stage_hits(struct ward_scan_ctx *c, uint32_t blob, size_t sbefore, size_t mbefore)
-{
-	struct ward_scan_result *r = c->r;
-
-	if (r->secret_cnt > c->secret_cap) {
-		c->secret_cap = r->secret_cnt * 2;
-		c->secret_blob = ward_xreallocarray(c->secret_blob, c->secret_cap, sizeof(uint32_t));
-	}
-	for (size_t i = sbefore; i < r->secret_cnt; i++)
-		c->secret_blob[i] = blob;
-	if (r->malware_cnt > c->malware_cap) {
-		c->malware_cap = r->malware_cnt * 2;
-		c->malware_blob = ward_xreallocarray(c->malware_blob, c->malware_cap,
-						     sizeof(uint32_t));
-	}
-	for (size_t i = mbefore; i < r->malware_cnt; i++)
-		c->malware_blob[i] = blob;
-}
-
 /*
  * Files over the content cap are not read whole. Go binaries often are that big, and since
  * Go 1.18 their build info is self-contained right after the "\xff Go buildinf:" header, so
@@ -578,25 +563,16 @@ limit:
 	c->content.data[c->content.len] = '\0';
 	c->bytes_done += c->content.len;
 	{
-		size_t sb = c->r->secret_cnt, mb = c->r->malware_cnt;
 		const char *data = c->content.data;
 		size_t len = c->content.len;
+		bool secrets = want_secrets && !looks_binary(data, len);
 
 		if (id != P_NONE || (len >= 4 && !memcmp(data, "\x7f" "ELF", 4)))
 			run_parser(c, blob, path, id, data, len);
-		if (want_secrets && !looks_binary(data, len)) {
-			rc = ward_secrets_scan(c->o->secrets, path, data, len, c->r);
-			if (rc < 0)
-				return ward_diag_set(c->d, rc, path, 0, 0, "secret scan failed");
-		}
-		if (want_malware) {
-			rc = ward_malware_scan(c->o->malware, path, data, len, c->r);
-			if (rc < 0) {
-				ward_warn("%s: YARA scan failed: %s", path, ward_strerror(rc));
-				c->warn_cnt++;
-			}
-		}
-		stage_hits(c, blob, sb, mb);
+		/* secrets and YARA run on the worker (pipe.c) while the next entry is read */
+		if (secrets || want_malware)
+			return ward_scan_pipe_submit(c->pipe, blob, path, data, len, secrets,
+						     want_malware);
 	}
 	return 0;
 }

@@ -27,6 +27,8 @@ struct ward_scan_blob {
 	int idx;        /* position in the layer order; -1 when not part of the image */
 };
 
+struct ward_scan_pipe;
+
 struct ward_scan_os_cand {
 	uint32_t blob;
 	char *path;
@@ -47,6 +49,7 @@ struct ward_scan_ctx {
 	size_t pkg_blob_cap, secret_cap, malware_cap;
 	struct ward_scan_os_cand *os;
 	size_t os_cnt, os_cap;
+	struct ward_scan_pipe *pipe;   /* secrets and YARA worker; NULL when both are off */
 	struct ward_buf content;   /* reused for every file read */
 	char *lower;               /* lowercase copy for secret keyword prefilter */
 	size_t lower_cap;
@@ -85,6 +88,28 @@ int ward_scan_finish(struct ward_scan_ctx *c, struct ward_scan_result **out);
 /* Ends a scan whose reading returned rc: the result on success, a cleared progress line on
  * failure; frees the context either way. Returns rc or ward_scan_finish's result. */
 int ward_scan_conclude(struct ward_scan_ctx *c, int rc, struct ward_scan_result **out);
+
+/*
+ * Content analysis worker (pipe.c). Queued files are copied into a fixed ring of
+ * WARD_SCAN_PIPE_BYTES; a file that does not fit in it (content + path) is analyzed on the
+ * reading thread once the queue is empty, from the reader's own buffer. So the worker adds
+ * exactly the ring to the scan's memory, whatever the image holds.
+ */
+#define WARD_SCAN_PIPE_JOBS 1024
+#define WARD_SCAN_PIPE_BYTES (4u << 20)
+
+/* Starts the worker (or the inline fallback when no thread can be made); returns 0. */
+int ward_scan_pipe_new(struct ward_scan_ctx *c, struct ward_scan_pipe **out);
+/* Queues a copy of data (the content of path) for secret rules and/or YARA; blocks while the
+ * queue is full (files too big for the ring are analyzed here, after a drain). Returns 0, or
+ * the first failure of this or an earlier file with c->d filled. */
+int ward_scan_pipe_submit(struct ward_scan_pipe *p, uint32_t blob, const char *path,
+			  const char *data, size_t len, bool secrets, bool malware);
+/* Waits until every queued job is done; returns 0 or the first failure (c->d filled). The
+ * worker touches nothing of c between a drain and the next submit. */
+int ward_scan_pipe_drain(struct ward_scan_pipe *p);
+/* Stops the worker, dropping jobs still queued; accepts NULL. */
+void ward_scan_pipe_free(struct ward_scan_pipe *p);
 
 /* Progress line on stderr (when enabled). */
 void ward_scan_progress(struct ward_scan_ctx *c, const char *what, bool done);
