@@ -31,6 +31,9 @@ int ward_parse_rpm_header(const unsigned char *data, size_t len, const char *pat
 /* A whole rpmdb.sqlite file image. */
 int ward_parse_rpmdb_sqlite(const unsigned char *data, size_t len, const char *path,
 			    struct ward_pkg_list *out, struct ward_diag *d);
+/* A whole Berkeley DB hash "Packages" file image (rpm's bdb backend), either byte order. */
+int ward_parse_rpmdb_bdb(const unsigned char *data, size_t len, const char *path,
+			 struct ward_pkg_list *out, struct ward_diag *d);
 int ward_parse_npm_package_json(const char *data, size_t len, const char *path,
 				struct ward_pkg_list *out, struct ward_diag *d);
 int ward_parse_npm_lock(const char *data, size_t len, const char *path,

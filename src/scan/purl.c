@@ -68,7 +68,15 @@ static void os_purl(struct ward_buf *b, struct ward_pkg *p, const char *mgr,
 	ward_buf_putc(b, '/');
 	ward_purl_encode(b, p->name, 0);
 	ward_buf_putc(b, '@');
-	ward_purl_encode(b, p->version, 0);
+	{
+		/* rpm: the purl spec carries the epoch in the "epoch" qualifier (the parser put
+		 * it there), so "2:1.0-1" is written as version "1.0-1" */
+		const char *v = p->version, *colon = strchr(v, ':');
+
+		if (!strcmp(type, "rpm") && colon && quals && strstr(quals, "epoch="))
+			v = colon + 1;
+		ward_purl_encode(b, v, 0);
+	}
 	if (quals && *quals)
 		ward_buf_printf(b, "?%s", quals);
 	if (os->id[0]) {

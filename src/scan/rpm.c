@@ -4,7 +4,7 @@
  * sqlite3_deserialize, read-only, and each Packages.blob is an rpm header: a count of index
  * entries, the data size, 16-byte index entries (tag, type, offset, count; big-endian) and
  * the data store. Every offset and count is checked against the blob. Berkeley DB
- * "Packages" (RHEL <= 8) and ndb are not read: see docs/scan.md.
+ * "Packages" (RHEL <= 8) is rpm_bdb.c; ndb is not read: see docs/scan.md.
  */
 #include <errno.h>
 #include <sqlite3.h>

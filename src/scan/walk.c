@@ -24,6 +24,7 @@
 
 enum parser_id {
 	P_NONE, P_OSREL_ETC, P_OSREL_USR, P_DEBVER, P_ALPINEREL, P_RHREL, P_DPKG, P_APK, P_RPMSQL,
+	P_RPMBDB,
 	P_NPM_PKG, P_NPM_LOCK, P_PYMETA, P_COMPOSER, P_DOTNET, P_CARGO, P_GEM, P_JAVA,
 };
 
@@ -211,6 +212,8 @@ static enum parser_id classify(const char *p)
 		return P_APK;
 	if (!strcmp(p, "var/lib/rpm/rpmdb.sqlite") || !strcmp(p, "usr/lib/sysimage/rpm/rpmdb.sqlite"))
 		return P_RPMSQL;
+	if (!strcmp(p, "var/lib/rpm/Packages") || !strcmp(p, "usr/lib/sysimage/rpm/Packages"))
+		return P_RPMBDB;
 	if (!strcmp(b, "package.json") &&
 	    (parent_is(p, 1, "node_modules") || (parent_is(p, 2, "node_modules") && scoped(p))))
 		return P_NPM_PKG;
@@ -235,7 +238,7 @@ static enum parser_id classify(const char *p)
 static size_t parser_cap(enum parser_id id)
 {
 	switch (id) {
-	case P_DPKG: case P_APK: case P_RPMSQL:
+	case P_DPKG: case P_APK: case P_RPMSQL: case P_RPMBDB:
 		return WARD_SCAN_MAX_PKGDB;
 	case P_NPM_PKG: case P_NPM_LOCK: case P_COMPOSER: case P_DOTNET:
 		return WARD_SCAN_MAX_JSON;
@@ -354,6 +357,9 @@ static void run_parser(struct ward_scan_ctx *c, uint32_t blob, const char *path,
 	case P_APK: rc = ward_parse_apk_installed(data, len, path, l, &pd); break;
 	case P_RPMSQL:
 		rc = ward_parse_rpmdb_sqlite((const unsigned char *)data, len, path, l, &pd);
+		break;
+	case P_RPMBDB:
+		rc = ward_parse_rpmdb_bdb((const unsigned char *)data, len, path, l, &pd);
 		break;
 	case P_NPM_PKG: rc = ward_parse_npm_package_json(data, len, path, l, &pd); break;
 	case P_NPM_LOCK: rc = ward_parse_npm_lock(data, len, path, l, &pd); break;
