@@ -2,7 +2,7 @@
 /*
  * OSV record parsing (jansson): checks the parts ward relies on (id, modified, affected[]
  * packages, ranges and their events, versions) and extracts severity from severity[]
- * (CVSS v3 vectors scored, v4 vectors kept), GHSA's database_specific.severity, Ubuntu's
+ * (CVSS v3 and v4 vectors scored, v3 first), GHSA's database_specific.severity, Ubuntu's
  * priority and Debian's urgency. Errors name the JSON path. Not the database or matching:
  * store.c and match.c. Fields ward does not use (credits, references beyond the first
  * advisory link, GIT range repos) are ignored, not validated.
@@ -113,8 +113,8 @@ int ward_osv_name_key(const char *eco, const char *name, char *out, size_t out_l
 	return 0;
 }
 
-/* Severity from a severity[] array: the highest CVSS v3 score wins; a v4 vector or an
- * Ubuntu priority is kept when there is no v3. */
+/* Severity from a severity[] array: the highest CVSS v3 score wins; without v3, the
+ * highest CVSS v4 score; an Ubuntu priority when there is neither. */
 static int parse_severity(json_t *arr, const char *name, const char *path, double *score,
 			  char **vector, enum ward_severity *level, struct ward_diag *d)
 {
@@ -149,10 +149,27 @@ static int parse_severity(json_t *arr, const char *name, const char *path, doubl
 				*level = ward_cvss_level(s);
 			}
 		} else if (!strcmp(type, "CVSS_V4")) {
+			struct ward_diag cd = { 0 };
+			bool v3 = *vector && !strncmp(*vector, "CVSS:3", 6);
+
 			if (strncmp(sc, "CVSS:4.0/", 9))
 				return fail(d, name, p, "CVSS_V4 score is not a CVSS:4.0 vector");
-			if (!*vector)
+			/* v3 keeps precedence (what NVD-based policies and other scanners show
+			 * first); a v4-only record is scored, the highest v4 vector winning. A v4
+			 * vector that does not score is kept as text rather than dropping the
+			 * whole advisory. */
+			if (v3)
+				continue;
+			if (ward_cvss4_score(sc, &s, &cd) == 0) {
+				if (!*vector || s > *score || *score == 0.0) {
+					free(*vector);
+					*vector = ward_xstrdup(sc);
+					*score = s;
+					*level = ward_cvss_level(s);
+				}
+			} else if (!*vector) {
 				*vector = ward_xstrdup(sc);
+			}
 		} else if (!strcmp(type, "Ubuntu")) {
 			enum ward_severity u;
 

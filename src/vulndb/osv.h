@@ -29,7 +29,7 @@ struct ward_osv_record {
 	char *aliases;     /* comma-separated aliases + upstream (+ related for DSA/DLA/DTSA), or NULL */
 	char *summary;     /* summary, else the first line of details; or NULL */
 	char *url;         /* advisory reference, else osv.dev link */
-	char *cvss_vector; /* highest-scoring v3 vector, else a v4 vector, or NULL */
+	char *cvss_vector; /* highest-scoring v3 vector, else the highest v4 one, or NULL */
 	double cvss_score; /* 0 when unknown */
 	enum ward_severity severity;
 	struct ward_osv_affected *aff;

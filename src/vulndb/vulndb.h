@@ -58,6 +58,11 @@ int ward_version_cmp(const char *ecosystem, const char *a, const char *b, int *e
 /* CVSS v3.0/3.1 base score of a vector ("CVSS:3.1/AV:N/..."); 0 or -WARD_E_SYNTAX /
  * -WARD_E_UNSUPPORTED (v2, v4) with d filled. */
 int ward_cvss3_score(const char *vector, double *score, struct ward_diag *d);
+/* CVSS v4.0 score of a vector ("CVSS:4.0/AV:N/..."), base metrics plus threat and
+ * environmental ones when present (CVSS-B, -BT, -BE, -BTE); 0 or -WARD_E_SYNTAX /
+ * -WARD_E_UNSUPPORTED / -WARD_E_LIMIT with d filled. See src/vulndb/cvss4.c. */
+#define WARD_CVSS4_MAX_LEN 512
+int ward_cvss4_score(const char *vector, double *score, struct ward_diag *d);
 /* Qualitative rating of a score: 0 None, <4 Low, <7 Medium, <9 High, else Critical. */
 enum ward_severity ward_cvss_level(double score);
 
