@@ -4,7 +4,6 @@
  * ("P:name", "V:version", "A:arch", "o:origin", "L:license"). File lists (F:, R:, ...) are
  * skipped. Not a reader of the apk index or of .apk packages.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "scan/parsers.h"
@@ -23,24 +22,11 @@ static void cp(char *dst, size_t dst_len, const char *v, size_t n)
 	dst[n] = '\0';
 }
 
-static int emit(struct para *pp, const char *path, struct ward_pkg_list *out)
+static int emit(const struct para *pp, const char *path, struct ward_pkg_list *out)
 {
-	struct ward_pkg p = { 0 };
-	char quals[128];
-	int rc;
-
-	if (!pp->name[0] || !pp->ver[0])
-		return 0;
-	snprintf(quals, sizeof(quals), "arch=%s", pp->arch[0] ? pp->arch : "noarch");
-	p.ecosystem = WARD_MGR_APK;
-	p.name = pp->name;
-	p.version = pp->ver;
-	p.src_name = pp->origin[0] ? pp->origin : pp->name;
-	p.license = pp->license[0] ? pp->license : NULL;
-	p.purl = quals;
-	p.path = (char *)path;
-	rc = ward_pkg_add(out, &p);
-	return rc < 0 ? rc : 1;
+	return ward_scan_add_os(out, &(struct ward_os_rec){
+		.mgr = WARD_MGR_APK, .name = pp->name, .version = pp->ver, .src_name = pp->origin,
+		.license = pp->license, .arch = pp->arch, .default_arch = "noarch" }, path);
 }
 
 int ward_parse_apk_installed(const char *data, size_t len, const char *path,

@@ -32,12 +32,6 @@ static void field(char *dst, size_t dst_len, const char *v, size_t n)
 
 static int emit(struct para *pp, const char *path, struct ward_pkg_list *out)
 {
-	struct ward_pkg p = { 0 };
-	char quals[128];
-	int rc;
-
-	if (!pp->pkg[0] || !pp->ver[0])
-		return 0;
 	/* "install ok installed": only the last word says the files are on disk */
 	if (pp->has_status && !strstr(pp->status, " installed"))
 		return 0;
@@ -57,16 +51,9 @@ static int emit(struct para *pp, const char *path, struct ward_pkg_list *out)
 			*lp = '\0';
 		}
 	}
-	snprintf(quals, sizeof(quals), "arch=%s", pp->arch[0] ? pp->arch : "all");
-	p.ecosystem = WARD_MGR_DPKG;
-	p.name = pp->pkg;
-	p.version = pp->ver;
-	p.src_name = pp->src[0] ? pp->src : pp->pkg;
-	p.src_version = pp->srcver[0] ? pp->srcver : NULL;
-	p.purl = quals;
-	p.path = (char *)path;
-	rc = ward_pkg_add(out, &p);
-	return rc < 0 ? rc : 1;
+	return ward_scan_add_os(out, &(struct ward_os_rec){
+		.mgr = WARD_MGR_DPKG, .name = pp->pkg, .version = pp->ver, .src_name = pp->src,
+		.src_version = pp->srcver, .arch = pp->arch, .default_arch = "all" }, path);
 }
 
 int ward_parse_dpkg_status(const char *data, size_t len, const char *path,

@@ -58,6 +58,18 @@ int ward_parse_go_buildinfo(const unsigned char *data, size_t len, const char *p
 int ward_parse_cargo_auditable(const unsigned char *data, size_t len, const char *path,
 			       struct ward_pkg_list *out, struct ward_diag *d);
 
+/* One OS package record as the dpkg, apk and rpm parsers read it. Empty strings count as
+ * absent: src_name falls back to name, arch to default_arch; epoch < 1 means none. */
+struct ward_os_rec {
+	const char *mgr;          /* WARD_MGR_* */
+	const char *name, *version, *src_name, *src_version, *license, *arch, *default_arch;
+	long epoch;
+};
+
+/* Shared helper: appends an OS package (purl qualifiers "arch=..[&epoch=N]" for purl.c);
+ * 1 when added, 0 when name or version is missing, -WARD_E_LIMIT. */
+int ward_scan_add_os(struct ward_pkg_list *out, const struct ward_os_rec *r, const char *path);
+
 /* Shared helper: appends a language package with the given ecosystem. */
 int ward_scan_add_lang(struct ward_pkg_list *out, const char *eco, const char *name,
 		       const char *version, const char *license, const char *path);

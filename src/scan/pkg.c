@@ -6,6 +6,7 @@
 #include "scan/pkg.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +89,34 @@ void ward_pkg_remove(struct ward_pkg_list *l, size_t i)
 		return;
 	pkg_free_fields(&l->items[i]);
 	l->items[i] = l->items[--l->cnt];
+}
+
+static const char *or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+int ward_scan_add_os(struct ward_pkg_list *out, const struct ward_os_rec *r, const char *path)
+{
+	struct ward_pkg p = { 0 };
+	const char *arch = or_null(r->arch) ? r->arch : r->default_arch;
+	char quals[160];
+
+	if (!or_null(r->name) || !or_null(r->version))
+		return 0;
+	if (r->epoch > 0)
+		snprintf(quals, sizeof(quals), "arch=%.64s&epoch=%ld", arch, r->epoch);
+	else
+		snprintf(quals, sizeof(quals), "arch=%.64s", arch);
+	p.ecosystem = (char *)r->mgr;
+	p.name = (char *)r->name;
+	p.version = (char *)r->version;
+	p.src_name = (char *)(or_null(r->src_name) ? r->src_name : r->name);
+	p.src_version = (char *)or_null(r->src_version);
+	p.license = (char *)or_null(r->license);
+	p.purl = quals;
+	p.path = (char *)path;
+	return ward_pkg_add(out, &p) < 0 ? -WARD_E_LIMIT : 1;
 }
 
 int ward_scan_add_lang(struct ward_pkg_list *out, const char *eco, const char *name,

@@ -42,11 +42,11 @@ int ward_parse_rpm_header(const unsigned char *data, size_t len, const char *pat
 			  struct ward_pkg_list *out, struct ward_diag *d)
 {
 	char name[256] = "", ver[256] = "", rel[256] = "", arch[64] = "", lic[256] = "",
-	     srpm[512] = "", full[600], quals[128], src[256] = "";
+	     srpm[512] = "", full[600], src[256] = "";
 	uint32_t il, dl;
 	long epoch = -1;
 	const unsigned char *store;
-	struct ward_pkg p = { 0 };
+	int rc;
 
 	if (len < 8)
 		return ward_diag_set(d, -WARD_E_SYNTAX, path, 0, 0, "rpm header shorter than 8 bytes");
@@ -89,10 +89,6 @@ int ward_parse_rpm_header(const unsigned char *data, size_t len, const char *pat
 	if (!strcmp(name, "gpg-pubkey"))
 		return 0; /* imported signing keys are not packages */
 	snprintf(full, sizeof(full), "%s%s%s", ver, rel[0] ? "-" : "", rel);
-	if (epoch > 0)
-		snprintf(quals, sizeof(quals), "arch=%s&epoch=%ld", arch[0] ? arch : "noarch", epoch);
-	else
-		snprintf(quals, sizeof(quals), "arch=%s", arch[0] ? arch : "noarch");
 	/* "openssl-3.0.7-24.el9.src.rpm": the source name is all before the version's dash */
 	if (srpm[0]) {
 		char *q = srpm + strlen(srpm);
@@ -110,15 +106,10 @@ int ward_parse_rpm_header(const unsigned char *data, size_t len, const char *pat
 		snprintf(e, sizeof(e), "%ld:%s", epoch, full);
 		snprintf(full, sizeof(full), "%s", e);
 	}
-	p.ecosystem = WARD_MGR_RPM;
-	p.name = name;
-	p.version = full;
-	p.src_name = src[0] ? src : name;
-	p.license = lic[0] ? lic : NULL;
-	p.purl = quals;
-	p.path = (char *)path;
-	return ward_pkg_add(out, &p) < 0 ? ward_diag_set(d, -WARD_E_LIMIT, path, 0, 0,
-							 "too many packages") : 1;
+	rc = ward_scan_add_os(out, &(struct ward_os_rec){
+		.mgr = WARD_MGR_RPM, .name = name, .version = full, .src_name = src, .license = lic,
+		.arch = arch, .default_arch = "noarch", .epoch = epoch }, path);
+	return rc < 0 ? ward_diag_set(d, -WARD_E_LIMIT, path, 0, 0, "too many packages") : rc;
 }
 
 int ward_parse_rpmdb_sqlite(const unsigned char *data, size_t len, const char *path,
