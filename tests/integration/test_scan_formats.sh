@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # Report formats against their published JSON schemas, validated offline with ajv:
 # CycloneDX 1.5 (schema shipped in @cyclonedx/cyclonedx-library), SARIF 2.1.0 (the schema
-# file shipped in @microsoft/sarif-multitool-linux). No npm package ships the SPDX 2.3
-# document schema (see docs/scan.md), so SPDX output is checked field by field against the
-# spec's required fields instead. Each validator is also shown a broken document and must
-# reject it, so these checks can fail.
+# file shipped in @microsoft/sarif-multitool-linux), SPDX 2.3 (tests/data/spdx: the
+# constraints of the published spdx-schema.json; no npm package ships that file, see
+# docs/scan.md). Each validator is also shown a broken document and must reject it, so these
+# checks can fail.
 . "$(dirname "$0")/lib.sh"
 . "$WARD_SRC/tests/integration/scan/fixtures.sh"
 t_need_root
@@ -50,7 +50,11 @@ t_check "SARIF has the EICAR YARA hit and the CVE results" jqt '([.runs[0].resul
 jq '.runs[0].results[0].level = "fatal"' "$T_TMP/out.sarif" >"$T_TMP/bad.sarif"
 t_check "SARIF validator rejects a broken document" bash -c "! $V '$SARIF' '$T_TMP/bad.sarif' >/dev/null"
 
-# SPDX 2.3: required document and package fields (spec clauses 6 and 7).
+# SPDX 2.3: the published schema's constraints, then what ward promises beyond them.
+SPDX_SCHEMA=$WARD_SRC/tests/data/spdx/spdx-2.3.schema.json
+t_check "SPDX 2.3 valid" $V "$SPDX_SCHEMA" "$T_TMP/out.spdx"
+jq '.packages[1].filesAnalyzed = "no"' "$T_TMP/out.spdx" >"$T_TMP/bad-schema.spdx"
+t_check "SPDX validator rejects a broken document" bash -c "! $V '$SPDX_SCHEMA' '$T_TMP/bad-schema.spdx' >/dev/null"
 spdx_ok() {
   jq -e '
     .spdxVersion=="SPDX-2.3" and .dataLicense=="CC0-1.0" and .SPDXID=="SPDXRef-DOCUMENT"

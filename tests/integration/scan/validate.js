@@ -15,8 +15,9 @@ if (!modules || !schemaPath || !docPath) {
 }
 const load = (p) => JSON.parse(fs.readFileSync(p, 'utf8'));
 const schema = load(schemaPath);
-const draft2020 = String(schema.$schema || '').includes('2020-12');
-const Ajv = draft2020 ? require(path.join(modules, 'ajv/dist/2020')) : require(path.join(modules, 'ajv'));
+const draft = String(schema.$schema || '');
+const flavour = draft.includes('2020-12') ? 'ajv/dist/2020' : draft.includes('2019-09') ? 'ajv/dist/2019' : 'ajv';
+const Ajv = require(path.join(modules, flavour));
 const addFormats = require(path.join(modules, 'ajv-formats'));
 const quiet = { log() {}, warn() {}, error: console.error }; // unknown-format notices
 const ajv = new (Ajv.default || Ajv)({ strict: false, allErrors: true, logger: quiet });
