@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Rule-triggered response. A rule's `actions:` run when rules.mode is enforce (and are only
- * reported in detect mode), after the responder's safety checks: never pid 1, never ward,
+ * Rule-triggered response. A rule's `actions:` run when its `mode:` (or, without one,
+ * rules.mode) is enforce, and are only reported in detect mode, after the responder's safety checks: never pid 1, never ward,
  * never a protected name or container, and at most respond.rate_limit_per_min per workload.
  * kill, freeze and quarantine run inline (they are quick syscalls); collect writes a bundle
  * on a worker thread so the event loop never waits on disk. Every outcome lands in the
@@ -84,6 +84,15 @@ bool ward_agent_actions_enforcing(const struct ward_agent_actions *a)
 	return a->enforce;
 }
 
+bool ward_agent_rule_enforced(bool global_enforce, const struct ward_rule_info *ri)
+{
+	if (ri && ri->mode == WARD_RMODE_ENFORCE)
+		return true;
+	if (ri && ri->mode == WARD_RMODE_DETECT)
+		return false;
+	return global_enforce;
+}
+
 static void *collect_worker(void *arg)
 {
 	struct ward_agent_actions *a = arg;
@@ -143,6 +152,32 @@ static int start_collect(struct ward_agent_actions *a, const struct ward_target 
 	return 0;
 }
 
+/* What the kernel did, by the kind of event it killed at. */
+static void kernel_kill_detail(const struct ward_event *ev, char *detail, size_t detail_len)
+{
+	double ms = (double)(ward_boot_ns() - ev->raw->ts) / 1e6;
+
+	switch (ev->raw->kind) {
+	case WARD_EV_EXEC:
+		snprintf(detail, detail_len, "killed in kernel at exec (SIGKILL in the exec syscall, "
+			 "before the new image ran; alert %.3f ms later)", ms);
+		break;
+	case WARD_EV_CONNECT:
+		snprintf(detail, detail_len, "killed in kernel at connect (connect refused by the "
+			 "cgroup hook, no packet sent; SIGKILL before the call returned; alert %.3f ms "
+			 "later)", ms);
+		break;
+	case WARD_EV_OPEN:
+		snprintf(detail, detail_len, "killed in kernel at %s (the open completed, SIGKILL "
+			 "before the fd reached user space; alert %.3f ms later)", ev->type, ms);
+		break;
+	default:
+		snprintf(detail, detail_len, "killed in kernel at %s (SIGKILL at syscall entry; the "
+			 "call completed, the caller never returned; alert %.3f ms later)", ev->type, ms);
+		break;
+	}
+}
+
 /* Runs one action; fills detail; returns 0 or -errno. */
 static int run_one(struct ward_agent_actions *a, unsigned bit, const struct ward_rule_match *m,
 		   const struct ward_event *ev, struct ward_target *t, char *detail,
@@ -155,9 +190,7 @@ static int run_one(struct ward_agent_actions *a, unsigned bit, const struct ward
 	case WARD_ACT_KILL:
 		/* the process itself: containers are killed with freeze/quarantine or by hand */
 		if (ev->raw->flags & WARD_F_KERNEL_KILLED) {
-			snprintf(detail, detail_len, "killed in kernel at exec (SIGKILL in the exec "
-				 "syscall, before the new image ran; alert %.3f ms later)",
-				 (double)(ward_boot_ns() - ev->raw->ts) / 1e6);
+			kernel_kill_detail(ev, detail, detail_len);
 			return 0;
 		}
 		err = ward_kill_pid((pid_t)ev->raw->pid, 0, 0, &kr);
@@ -193,8 +226,10 @@ static int run_one(struct ward_agent_actions *a, unsigned bit, const struct ward
 }
 
 size_t ward_agent_actions_run(struct ward_agent_actions *a, const struct ward_rule_match *m,
-			      const struct ward_event *ev, const struct ward_alert_action **out)
+			      const struct ward_rule_info *ri, const struct ward_event *ev,
+			      const struct ward_alert_action **out)
 {
+	bool enforce = ward_agent_rule_enforced(a->enforce, ri);
 	struct ward_target t;
 	char why[256];
 	size_t n = 0;
@@ -215,9 +250,16 @@ size_t ward_agent_actions_run(struct ward_agent_actions *a, const struct ward_ru
 		a->acts[n].action = ward_rule_action_name(bit);
 		a->acts[n].detail = detail;
 		detail[0] = '\0';
-		if (!a->enforce) {
+		if (!enforce) {
 			a->acts[n].result = "skipped";
-			snprintf(detail, sizeof(a->details[n]), "rules.mode is detect");
+			snprintf(detail, sizeof(a->details[n]), "%s",
+				 ri && ri->mode == WARD_RMODE_DETECT ? "the rule's mode is detect" :
+				 "rules.mode is detect");
+		} else if (bit == WARD_ACT_KILL && (ev->raw->flags & WARD_F_KERNEL_RATE_LIMITED)) {
+			/* the kernel's policy matched but the workload spent its kill budget */
+			a->acts[n].result = "refused";
+			snprintf(detail, sizeof(a->details[n]), "rate limit for this workload reached "
+				 "(counted in the kernel): not killed");
 		} else if (bit == WARD_ACT_KILL && (ev->raw->flags & WARD_F_KERNEL_KILLED)) {
 			/* the kernel applied the same safety rules (pid 1, ward, protected names
 			 * are never given a policy); the process is gone, nothing to look up */

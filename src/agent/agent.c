@@ -140,7 +140,8 @@ static int on_match(const struct ward_rule_match *m, void *arg)
 			 ward_session_drops(a->session), &alert);
 	/* replays never act: the processes in a recording are not the ones running now */
 	if (m->actions && !ward_session_is_replay(a->session)) {
-		n = ward_agent_actions_run(a->actions, m, mc->ev, &acts);
+		n = ward_agent_actions_run(a->actions, m, ward_rules_get(a->rs, m->index), mc->ev,
+					   &acts);
 		ward_alert_set_actions(a->builder, &alert, acts, n);
 	}
 	if (ward_alerts_emit(a->alerts, &alert) == WARD_ALERT_SENT)
