@@ -795,15 +795,15 @@ static __noinline __u32 kk_sys_match(struct ward_kk_sys_policy *pol, long nr, __
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+	struct task_struct *parent = BPF_CORE_READ(leader, real_parent, group_leader);
 	char comm[WARD_KK_COMM] = {}, pcomm[WARD_KK_COMM] = {};
 	__u32 rbit = ward_kk_req_bit(req);
 	int where = -1;
 
 	if (!pol)
 		return 0;
-	bpf_probe_read_kernel_str(comm, sizeof(comm), BPF_CORE_READ(leader, comm));
-	bpf_probe_read_kernel_str(pcomm, sizeof(pcomm),
-				  BPF_CORE_READ(leader, real_parent, group_leader, comm));
+	bpf_probe_read_kernel_str(comm, sizeof(comm), leader->comm);
+	bpf_probe_read_kernel_str(pcomm, sizeof(pcomm), parent->comm);
 	for (int i = 0; i < WARD_KK_PER_NAME; i++) {
 		struct ward_kk_sys_rule *r = &pol->r[i];
 		int ok = 0;
@@ -893,21 +893,23 @@ static __noinline void kk_connect_enter(const void *uaddr, long ulen, __u64 id)
 	bpf_map_update_elem(&kk_pend, &id, &pd, BPF_ANY);
 }
 
+/*
+ * sys_enter of ptrace, setns, unshare and the module syscalls. Reads args[0] only: the
+ * kernel refuses to attach a program to a syscall whose record is shorter than the context
+ * the program reads (unshare has one argument), hence a separate program for connect.
+ */
 SEC("tracepoint")
 int sys_enter_kk(struct trace_event_raw_sys_enter *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	long nr = ctx->id;
+	/* syscalls:sys_enter_* records hold a 32-bit __syscall_nr where the raw record's id is */
+	long nr = (int)ctx->id;
 	__u32 kind = kk_kind_of(nr), rule;
 	struct kk_pend pd = {};
 	struct ward_kk_key *k;
 
-	if (!kind || !(kk_kinds & (1u << kind)) || kk_exempt(id >> 32))
+	if (!kind || kind == WARD_KK_K_CONNECT || !(kk_kinds & (1u << kind)) || kk_exempt(id >> 32))
 		return 0;
-	if (kind == WARD_KK_K_CONNECT) {
-		kk_connect_enter((const void *)ctx->args[1], (long)ctx->args[2], id);
-		return 0;
-	}
 	k = kk_key_reset(kind);
 	if (!k)
 		return 0;
@@ -925,6 +927,17 @@ int sys_enter_kk(struct trace_event_raw_sys_enter *ctx)
 		pd.state = KK_LIMITED;
 	}
 	bpf_map_update_elem(&kk_pend, &id, &pd, BPF_ANY);
+	return 0;
+}
+
+SEC("tracepoint")
+int sys_enter_kk_conn(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (!(kk_kinds & (1u << WARD_KK_K_CONNECT)) || kk_exempt(id >> 32))
+		return 0;
+	kk_connect_enter((const void *)ctx->args[1], (long)ctx->args[2], id);
 	return 0;
 }
 

@@ -249,8 +249,9 @@ static int kk_attach(struct ward_bpf_sensor *b, int kind)
 	if (kind == WARD_KK_K_OPEN || b->kk_links[kind][0])
 		return 0;
 	for (int i = 0; i < 2 && tps[kind][i]; i++) {
-		struct bpf_link *l = bpf_program__attach_tracepoint(b->skel->progs.sys_enter_kk,
-								    "syscalls", tps[kind][i]);
+		struct bpf_program *prog = kind == WARD_KK_K_CONNECT ? b->skel->progs.sys_enter_kk_conn :
+					   b->skel->progs.sys_enter_kk;
+		struct bpf_link *l = bpf_program__attach_tracepoint(prog, "syscalls", tps[kind][i]);
 
 		if (!l) {
 			err = -errno;
@@ -417,6 +418,7 @@ int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_se
 	bpf_program__set_autoattach(b->skel->progs.sys_exit, false);
 	/* kill-policy hooks are attached when policies arrive */
 	bpf_program__set_autoattach(b->skel->progs.sys_enter_kk, false);
+	bpf_program__set_autoattach(b->skel->progs.sys_enter_kk_conn, false);
 	bpf_program__set_autoattach(b->skel->progs.kk_connect4, false);
 	bpf_program__set_autoattach(b->skel->progs.kk_connect6, false);
 	/* every inner ring must match the template's size, so the first ring is the template */
