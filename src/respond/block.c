@@ -21,6 +21,7 @@
 #include "common/limits.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
+#include "events/container.h"
 
 #include <ctype.h>
 #include <elf.h>
@@ -358,6 +359,17 @@ size_t ward_blocker_count(const struct ward_blocker *b)
 	return atomic_load_explicit(&b->rules_cnt, memory_order_acquire);
 }
 
+int ward_blocker_entry(const struct ward_blocker *b, size_t idx, enum ward_block_kind *kind,
+		       const char **text, const char **origin)
+{
+	if (idx >= ward_blocker_count(b))
+		return -ENOENT;
+	*kind = b->rules[idx].kind;
+	*text = b->rules[idx].text;
+	*origin = b->rules[idx].origin;
+	return 0;
+}
+
 static int match_path(const struct ward_blocker *b, size_t cnt, const char *path, size_t len)
 {
 	for (size_t i = 0; i < cnt; i++) {
@@ -404,12 +416,62 @@ static int match_hash(struct ward_blocker *b, size_t cnt, int fd)
 	return -1;
 }
 
+struct caller {
+	char comm[17];
+	char exe[PATH_MAX];
+	char container_id[WARD_CONTAINER_ID_MAX + 1];
+};
+
+/* What a denial reports about the process, read while the kernel still holds its exec:
+ * after the answer a failed exec's caller usually exits before anyone looks. Fixed buffers,
+ * a few small reads, denials only. */
+static void read_caller(pid_t pid, struct caller *c)
+{
+	char p[64], cg[4096];
+	struct ward_cgroup_info ci;
+	ssize_t n;
+	int fd;
+
+	c->comm[0] = c->exe[0] = c->container_id[0] = '\0';
+	snprintf(p, sizeof(p), "/proc/%d/comm", (int)pid);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, c->comm, sizeof(c->comm) - 1);
+		close(fd);
+		if (n > 0 && c->comm[n - 1] == '\n')
+			n--;
+		c->comm[n > 0 ? n : 0] = '\0';
+	}
+	snprintf(p, sizeof(p), "/proc/%d/exe", (int)pid);
+	n = readlink(p, c->exe, sizeof(c->exe) - 1);
+	c->exe[n > 0 ? n : 0] = '\0';
+	snprintf(p, sizeof(p), "/proc/%d/cgroup", (int)pid);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, cg, sizeof(cg) - 1);
+	close(fd);
+	cg[n > 0 ? n : 0] = '\0';
+	/* the v2 line ("0::/path") names the container on hybrid and pure v2 hosts alike */
+	for (char *line = cg, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (strncmp(line, "0::", 3) == 0 &&
+		    ward_cgroup_parse(line + 3, strlen(line + 3), &ci) == 1) {
+			snprintf(c->container_id, sizeof(c->container_id), "%s", ci.id);
+			break;
+		}
+	}
+}
+
 static void handle_event(struct ward_blocker *b, const struct fanotify_event_metadata *m)
 {
 	struct fanotify_response resp = { .fd = m->fd, .response = FAN_ALLOW };
 	char link[64], path[PATH_MAX];
 	uint64_t t0 = ward_mono_ns();
 	size_t cnt = atomic_load_explicit(&b->rules_cnt, memory_order_acquire);
+	struct caller caller;
 	ssize_t n;
 	int rule = -1;
 
@@ -421,8 +483,10 @@ static void handle_event(struct ward_blocker *b, const struct fanotify_event_met
 	rule = match_path(b, cnt, path, (size_t)n);
 	if (rule < 0 && atomic_load_explicit(&b->has_hash, memory_order_acquire))
 		rule = match_hash(b, cnt, m->fd);
-	if (rule >= 0)
+	if (rule >= 0) {
 		resp.response = FAN_DENY;
+		read_caller(m->pid, &caller);
+	}
 	/* The answer must always be written: an unanswered event blocks the exec. */
 	while (write(b->fan_fd, &resp, sizeof(resp)) < 0 && errno == EINTR)
 		;
@@ -430,6 +494,7 @@ static void handle_event(struct ward_blocker *b, const struct fanotify_event_met
 		struct ward_block_denial d = {
 			.pid = m->pid, .path = path, .matched = b->rules[rule].kind,
 			.rule = b->rules[rule].text, .origin = b->rules[rule].origin, .entry = rule,
+			.comm = caller.comm, .exe = caller.exe, .container_id = caller.container_id,
 			.time_ns = ward_now_ns(), .latency_ns = ward_mono_ns() - t0,
 		};
 

@@ -183,6 +183,11 @@ struct ward_block_denial {
 	const char *rule;          /* the path, dir or hex hash that matched */
 	const char *origin;        /* the matching entry's origin */
 	int entry;                 /* its index (as returned by ward_blocker_add) */
+	/* the caller, read before the answer (a failed exec's caller often exits at once);
+	 * "" when unreadable */
+	const char *comm;
+	const char *exe;           /* the image that called exec */
+	const char *container_id;  /* "" for host processes */
 	uint64_t time_ns;
 	uint64_t latency_ns;       /* from reading the event to answering it */
 };
@@ -208,6 +213,10 @@ int ward_blocker_add(struct ward_blocker *b, const struct ward_block_entry *e, c
 int ward_blocker_add_mount(struct ward_blocker *b, const char *path);
 /* Entries listed so far. */
 size_t ward_blocker_count(const struct ward_blocker *b);
+/* A listed entry's kind, text (resolved path/dir or hex) and origin; valid until free.
+ * -ENOENT past the end. */
+int ward_blocker_entry(const struct ward_blocker *b, size_t idx, enum ward_block_kind *kind,
+		       const char **text, const char **origin);
 /* Parses 64 hex digits (either case). 0 or -EINVAL. */
 int ward_block_parse_sha256(const char *hex, uint8_t out[32]);
 /* Starts the answering thread; cb runs on it for every denial, after the answer was written
