@@ -8,7 +8,8 @@
 #     marker: the first exec runs and alerts (block: ok, "blocked for future execs"); the
 #     next exec fails with EPERM, so does a copy under another name (SHA-256); another binary
 #     runs; each denial alerts (block: denied); a loop of denials is coalesced into one
-#     summary; after the agent stops, the marker runs again.
+#     summary; after the agent stops, the marker runs again. A rule on open of a drop path
+#     and one on rename block the written file and the rename's new name by path.
 #  B. respond.block_paths / block_dirs / block_sha256 deny from start under the rule name
 #     "ward block list"; after the agent is SIGKILLed, everything runs again (fail-open).
 #  C. config errors: bad hex names the key; entries that would block ward itself or / are
@@ -54,6 +55,20 @@ cat >"$R/block.yaml" <<Y
   priority: CRITICAL
   actions: [block]
   mode: enforce
+- rule: WB drop
+  desc: a binary was written at the drop path
+  condition: evt.type in (open, openat, openat2, creat) and fd.name = $MNT/drop$S
+  output: dropped (%fd.name)
+  priority: WARNING
+  actions: [block]
+  mode: enforce
+- rule: WB rename
+  desc: a staged file was renamed into place
+  condition: evt.type in (rename, renameat, renameat2) and fs.path.source = $MNT/stage$S
+  output: renamed (%fs.path.target)
+  priority: WARNING
+  actions: [block]
+  mode: enforce
 Y
 
 start_agent() { # CONFIG OUT
@@ -88,11 +103,19 @@ t_check "A: the copy's denial names the sha256 entry" \
   bash -c "jq -r 'select(.rule==\"WB exec\") | .ward.actions[0].detail' '$T_TMP/a.json' | grep -q 'exec of $MNT/wbc$S denied with EPERM (matched sha256'"
 n=$(denial_alerts "$T_TMP/a.json")
 t_check "A: 32 denials in 10 s give 2 alerts, not 32 (got $n)" [ "$n" = 2 ]
+# file events: the written file, and a rename's new name, are blocked by path
+cp /bin/true "$MNT/drop$S"
+cp /bin/true "$MNT/stage$S"; mv "$MNT/stage$S" "$MNT/renamed$S"
+t_wait_for "any_alert '$T_TMP/a.json' '.rule==\"WB rename\" and .ward.actions[0].result==\"ok\"'" 10
+t_check "A: open of a dropped file: its block action names the path" \
+  any_alert "$T_TMP/a.json" ".rule==\"WB drop\" and .ward.actions[0].result==\"ok\" and (.ward.actions[0].detail | contains(\"path $MNT/drop$S\"))"
+t_check "A: the dropped file cannot run" denied "$MNT/drop$S"
+t_check "A: the renamed file cannot run" denied "$MNT/renamed$S"
 ward_agent_stop
 t_check "A: the rest is summarized at stop" \
   any_alert "$T_TMP/a.json" '.rule=="WB exec" and .output_fields["ward.block.coalesced"] == 31'
 t_check "A: the marker runs again after the agent stopped" runs "$MNT/$M"
-t_check "A: the agent said it stopped blocking" grep -q "exec blocker stopped: 33 denied" "$T_TMP/a.json.err"
+t_check "A: the agent said it stopped blocking" grep -q "exec blocker stopped: 35 denied" "$T_TMP/a.json.err"
 
 # ---- B: block list from the config ----
 cat >"$T_TMP/b.yaml" <<Y
