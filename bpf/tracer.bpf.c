@@ -110,6 +110,55 @@ struct {
 __u32 kk_ward_tgid = 0;
 __u64 kk_kills = 0;
 
+/* Kill policies at other syscalls (see ward_abi.h). kk_kinds has bit k set while policies
+ * of kind k exist (bit WARD_KK_KIND_EXEC: exec policies); every hook tests it first, so a
+ * sensor without kill policies pays one load per event. kk_rate_limit is
+ * respond.rate_limit_per_min (0: unlimited). */
+__u32 kk_kinds = 0;
+__u32 kk_rate_limit = 0;
+__u64 kk_rate_limited = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, WARD_KK_SYS_MAX);
+	__type(key, struct ward_kk_key);
+	__type(value, struct ward_kk_sys_policy);
+} kk_sys SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct ward_kk_rate_key);
+	__type(value, struct ward_kk_rate_val);
+} kk_rate SEC(".maps");
+
+/* A decision made at sys_enter, consumed at sys_exit (and, for connect, confirmed by the
+ * cgroup program in between), keyed by pid_tgid. */
+enum kk_state { KK_DECIDED = 1, KK_REFUSED, KK_KILLED, KK_LIMITED };
+
+struct kk_pend {
+	__u32 rule;
+	__u32 state;         /* enum kk_state */
+	__u16 family;
+	__u16 port;
+	__u32 _pad;
+	__u8 addr[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct kk_pend);
+} kk_pend SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ward_kk_key);
+} kk_keybuf SEC(".maps");
+
 /* kernfs_node's parent was renamed in 6.15; read whichever this kernel has. */
 struct kernfs_node___old {
 	struct kernfs_node *parent;
@@ -227,7 +276,9 @@ static __always_inline void emit(struct scratch *s, __u32 size)
 	e->size = size;
 	if (st->pending_drop)
 		e->flags |= WARD_F_DROPS;
-	flags = e->kind == WARD_EV_EXEC ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	/* execs and kernel kills are wanted at once (process table, alerts) */
+	flags = e->kind == WARD_EV_EXEC || (e->flags & WARD_F_KERNEL_KILLED) ? BPF_RB_FORCE_WAKEUP :
+									   BPF_RB_NO_WAKEUP;
 	if (ring && flags == BPF_RB_NO_WAKEUP &&
 	    bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
@@ -493,96 +544,6 @@ static __always_inline long dirfd_of(__u8 arg, __u64 *args)
 	return arg < 6 ? (long)(int)args[arg & 7] : AT_FDCWD;
 }
 
-SEC("tracepoint")
-int sys_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	struct task_struct *t;
-	struct ward_sc_conf *c;
-	struct ward_ev_raw *e;
-	struct scratch *s;
-	struct pt_regs *regs;
-	__u64 args[8] = {};
-	__u32 key, off, str_off;
-	__u8 pa, pb, ax, sa, fa;
-	long ret = ctx->ret;
-
-	key = (__u32)ctx->id;
-	c = bpf_map_lookup_elem(&sc_conf, &key);
-	if (!c || !c->enabled)
-		return 0;
-	if ((bpf_get_current_pid_tgid() >> 32) == self_tgid)
-		return 0;
-	/* a successful exec is reported by sched_process_exec with the new image */
-	if (c->kind == WARD_EV_EXEC && ret == 0)
-		return 0;
-	s = get_scratch();
-	if (!s)
-		return 0;
-	t = bpf_get_current_task_btf();
-	regs = (struct pt_regs *)bpf_task_pt_regs(t);
-	args[0] = BPF_CORE_READ(regs, di);
-	args[1] = BPF_CORE_READ(regs, si);
-	args[2] = BPF_CORE_READ(regs, dx);
-	args[3] = BPF_CORE_READ(regs, r10);
-	args[4] = BPF_CORE_READ(regs, r8);
-	args[5] = BPF_CORE_READ(regs, r9);
-	/* openat2 passes its flags in struct open_how; record them in place of the pointer */
-	if (key == WARD_SC_OPENAT2 && args[2])
-		bpf_probe_read_user(&args[2], sizeof(__u64), (const void *)args[2]);
-
-	pa = c->path_arg;
-	pb = c->path2_arg;
-	ax = c->aux_str_arg;
-	sa = c->sa_arg;
-	fa = c->fd_arg;
-	e = (struct ward_ev_raw *)s->data;
-	fill_task(e, t, c->kind, (__s16)key);
-	e->ret = ret;
-	if (ret < 0)
-		e->flags |= WARD_F_FAILED;
-	for (int i = 0; i < 6; i++)
-		e->args[i] = args[i];
-	off = sizeof(*e);
-
-	if (pa < 6) {
-		str_off = off;
-		off = put_user_str(s, off, WARD_STR_PATH, (const void *)args[pa & 7],
-				   WARD_STR_MAX);
-		if (c->path_dirfd != WARD_ARG_NONE)
-			off = put_base(s, off, str_off, WARD_STR_BASE, dirfd_of(c->path_dirfd, args));
-	}
-	if (pb < 6) {
-		str_off = off;
-		off = put_user_str(s, off, WARD_STR_PATH2, (const void *)args[pb & 7],
-				   WARD_STR_MAX);
-		if (c->path2_dirfd != WARD_ARG_NONE)
-			off = put_base(s, off, str_off, WARD_STR_BASE2, dirfd_of(c->path2_dirfd, args));
-	}
-	if (ax < 6)
-		off = put_user_str(s, off, WARD_STR_AUX, (const void *)args[ax & 7],
-				   WARD_STR_MAX);
-	if (sa < 5) {
-		struct ward_sa *dst = c->kind == WARD_EV_BIND ? &e->local : &e->remote;
-
-		off = put_user_sockaddr(s, off, dst, (const void *)args[sa & 7],
-					(long)args[(sa + 1) & 7]);
-	}
-	if (c->ret_fd && ret >= 0) {
-		off = describe_file(s, off, fd_file(t, ret), c->aux_fd_path);
-	} else if (fa < 6) {
-		/* the kernel's view of the socket wins, except that a failed connect leaves no
-		 * peer there: then the address the caller asked for is the one to report */
-		struct ward_sa asked = e->remote;
-
-		off = describe_file(s, off, fd_file(t, (long)(int)args[fa & 7]),
-				    c->aux_fd_path && c->aux_str_arg == WARD_ARG_NONE);
-		if (c->kind == WARD_EV_CONNECT && asked.family && e->remote.port == 0)
-			e->remote = asked;
-	}
-	emit(s, off);
-	return 0;
-}
-
 #define SIGKILL 9
 #define NR_EXECVE 59
 #define NR_EXECVEAT 322
@@ -650,20 +611,130 @@ static __always_inline int comm_eq(const char *a, const char *b)
 	return x[0] == y[0] && x[1] == y[1];
 }
 
+static __always_inline int exe_is_memfd(struct task_struct *p)
+{
+	char pfx[6] = {};
+
+	bpf_probe_read_kernel(pfx, sizeof(pfx), BPF_CORE_READ(p, mm, exe_file, f_path.dentry, d_name.name));
+	return pfx[0] == 'm' && pfx[1] == 'e' && pfx[2] == 'm' && pfx[3] == 'f' && pfx[4] == 'd' &&
+	       pfx[5] == ':';
+}
+
+/* 1: where (lazily computed: 1 container, 0 host root, 2 neither) satisfies flags. */
+static __always_inline int kk_where_ok(__u32 flags, struct task_struct *p, int *where)
+{
+	if (!(flags & (WARD_KK_CONTAINER | WARD_KK_HOST)))
+		return 1;
+	if (*where < 0)
+		*where = kk_in_container(p) ? 1 : kk_at_root(p) ? 0 : 2;
+	if ((flags & WARD_KK_CONTAINER) && *where != 1)
+		return 0;
+	if ((flags & WARD_KK_HOST) && *where != 0)
+		return 0;
+	return 1;
+}
+
+/*
+ * Charges one kill to the task's workload: its v2 cgroup when it is not in the root (a
+ * container, a service), else the process (tgid, start). Returns 1 when the kill may
+ * proceed, 0 when the workload spent its kk_rate_limit kills of the current minute.
+ */
+static __noinline int kk_charge(struct task_struct *p)
+{
+	struct ward_kk_rate_key k = {};
+	struct ward_kk_rate_val nv = {}, *v;
+	__u64 now = bpf_ktime_get_boot_ns();
+	__u32 lim = kk_rate_limit;
+
+	if (!lim)
+		return 1;
+	if (kk_at_root(p)) {
+		k.id = BPF_CORE_READ(p, tgid);
+		k.start = BPF_CORE_READ(p, group_leader, start_boottime);
+	} else {
+		k.id = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn, id);
+	}
+	v = bpf_map_lookup_elem(&kk_rate, &k);
+	if (!v) {
+		nv.window_start = now;
+		nv.count = 1;
+		bpf_map_update_elem(&kk_rate, &k, &nv, BPF_ANY);
+		return 1;
+	}
+	if (now - v->window_start >= 60ull * 1000000000ull) {
+		v->window_start = now;
+		v->count = 1;
+		return 1;
+	}
+	if (v->count >= lim) {
+		__sync_fetch_and_add(&kk_rate_limited, 1);
+		return 0;
+	}
+	__sync_fetch_and_add(&v->count, 1);
+	return 1;
+}
+
+/* What an exec's policies test, computed once (where and memfd lazily). */
+struct kk_exec_ctx {
+	char pcomm[WARD_KK_COMM] __attribute__((aligned(8))); /* compared as two u64 */
+	struct task_struct *p;
+	__u32 sc;
+	int where;
+	int memfd;
+};
+
+/* The first slot of pol that holds for this exec: its rule index + 1, or 0. */
+static __noinline __u32 kk_exec_match(struct ward_kk_policy *pol, struct kk_exec_ctx *x)
+{
+	struct task_struct *p = x->p;
+	int *where = &x->where, *memfd = &x->memfd;
+	__u32 sc = x->sc;
+	const char *pcomm = x->pcomm;
+
+	if (!pol)
+		return 0;
+	for (int i = 0; i < WARD_KK_PER_NAME; i++) {
+		struct ward_kk_rule *r = &pol->r[i];
+		int ok;
+
+		if (!r->rule || !(r->flags & sc))
+			continue;
+		if (!kk_where_ok(r->flags, p, where))
+			continue;
+		if (r->flags & WARD_KK_MEMFD) {
+			if (*memfd < 0)
+				*memfd = exe_is_memfd(p);
+			if (!*memfd)
+				continue;
+		}
+		ok = r->pcomm_cnt == 0;
+		for (int j = 0; j < WARD_KK_PARENTS && !ok; j++)
+			if (j < r->pcomm_cnt && comm_eq(r->pcomm[j], pcomm))
+				ok = 1;
+		if (ok)
+			return r->rule;
+	}
+	return 0;
+}
+
 /*
  * Decides the kill policies for an exec that just replaced p's image. Runs in the exec'ing
  * task's context, before the new image executes an instruction; bpf_send_signal targets
  * current, so the SIGKILL is pending when the syscall returns and the task dies there.
- * Returns the killing rule's index + 1, or 0.
+ * Policies are found under the new comm and, for rules that name no comm (memfd execs),
+ * under the empty comm. Returns the matching rule's index + 1 (0: none) and sets *limited
+ * when the workload's kill budget was spent (then nothing is sent).
  */
-static __noinline __u32 kk_check(struct task_struct *p, long nr)
+static __noinline __u32 kk_check(struct task_struct *p, long nr, int *limited)
 {
 	struct task_struct *parent;
-	struct ward_kk_policy *pol;
-	char comm[WARD_KK_COMM] = {}, pcomm[WARD_KK_COMM] = {};
-	__u32 tgid = BPF_CORE_READ(p, tgid), sc;
-	int where = -1; /* computed once, lazily: 1 container, 0 host root, 2 neither */
+	char comm[WARD_KK_COMM] = {};
+	char none[WARD_KK_COMM] = {};
+	struct kk_exec_ctx x = { .p = p, .where = -1, .memfd = -1 };
+	__u32 tgid = BPF_CORE_READ(p, tgid), sc, rule;
 
+	if (!(kk_kinds & (1u << WARD_KK_KIND_EXEC)))
+		return 0;
 	if (tgid <= 1 || tgid == kk_ward_tgid || tgid == self_tgid)
 		return 0;
 	if (nr == NR_EXECVE)
@@ -673,36 +744,413 @@ static __noinline __u32 kk_check(struct task_struct *p, long nr)
 	else
 		return 0;
 	bpf_probe_read_kernel_str(comm, sizeof(comm), p->comm);
-	pol = bpf_map_lookup_elem(&kk_exec, comm);
-	if (!pol)
-		return 0;
 	/* the parent process as user space's table knows it: its thread-group leader */
 	parent = BPF_CORE_READ(p, real_parent, group_leader);
+	bpf_probe_read_kernel_str(x.pcomm, sizeof(x.pcomm), parent->comm);
+	x.sc = sc;
+	rule = kk_exec_match(bpf_map_lookup_elem(&kk_exec, comm), &x);
+	if (!rule)
+		rule = kk_exec_match(bpf_map_lookup_elem(&kk_exec, none), &x);
+	if (!rule)
+		return 0;
+	if (!kk_charge(p)) {
+		*limited = 1;
+		return rule;
+	}
+	bpf_send_signal(SIGKILL);
+	__sync_fetch_and_add(&kk_kills, 1);
+	return rule;
+}
+
+/* ---- kill policies at other syscalls ---- */
+
+#define NR_CONNECT 42
+#define NR_PTRACE 101
+#define NR_UNSHARE 272
+#define NR_SETNS 308
+#define NR_INIT_MODULE 175
+#define NR_FINIT_MODULE 313
+
+static __always_inline __u32 kk_kind_of(long nr)
+{
+	switch (nr) {
+	case NR_CONNECT: return WARD_KK_K_CONNECT;
+	case NR_PTRACE: return WARD_KK_K_PTRACE;
+	case NR_SETNS: return WARD_KK_K_SETNS;
+	case NR_UNSHARE: return WARD_KK_K_UNSHARE;
+	case NR_INIT_MODULE:
+	case NR_FINIT_MODULE: return WARD_KK_K_MODULE;
+	default: return WARD_KK_K_NONE;
+	}
+}
+
+static __always_inline int kk_exempt(__u32 tgid)
+{
+	return tgid <= 1 || tgid == kk_ward_tgid || tgid == self_tgid;
+}
+
+/* The first slot of pol that holds for current at syscall nr: rule index + 1, or 0. The
+ * comm compared is the thread-group leader's, as ward's process table names the process. */
+static __noinline __u32 kk_sys_match(struct ward_kk_sys_policy *pol, long nr, __u64 req)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+	struct task_struct *parent = BPF_CORE_READ(leader, real_parent, group_leader);
+	char comm[WARD_KK_COMM] = {}, pcomm[WARD_KK_COMM] = {};
+	__u32 rbit = ward_kk_req_bit(req);
+	int where = -1;
+
+	if (!pol)
+		return 0;
+	bpf_probe_read_kernel_str(comm, sizeof(comm), leader->comm);
 	bpf_probe_read_kernel_str(pcomm, sizeof(pcomm), parent->comm);
 	for (int i = 0; i < WARD_KK_PER_NAME; i++) {
-		struct ward_kk_rule *r = &pol->r[i];
-		int ok;
+		struct ward_kk_sys_rule *r = &pol->r[i];
+		int ok = 0;
 
-		if (!r->rule || !(r->flags & sc))
+		if (!r->rule)
 			continue;
-		if (r->flags & (WARD_KK_CONTAINER | WARD_KK_HOST)) {
-			if (where < 0)
-				where = kk_in_container(p) ? 1 : kk_at_root(p) ? 0 : 2;
-			if ((r->flags & WARD_KK_CONTAINER) && where != 1)
-				continue;
-			if ((r->flags & WARD_KK_HOST) && where != 0)
-				continue;
-		}
+		for (int j = 0; j < WARD_KK_SYS_NRS; j++)
+			if (r->nr[j] == nr)
+				ok = 1;
+		if (!ok)
+			continue;
+		if (r->req_mask && (rbit >= 64 || !((r->req_mask >> (rbit & 63)) & 1)))
+			continue;
+		if (!kk_where_ok(r->flags, leader, &where))
+			continue;
+		ok = r->comm_cnt == 0;
+		for (int j = 0; j < WARD_KK_SYS_COMMS && !ok; j++)
+			if (j < r->comm_cnt && comm_eq(r->comm[j], comm))
+				ok = 1;
+		if (!ok)
+			continue;
 		ok = r->pcomm_cnt == 0;
 		for (int j = 0; j < WARD_KK_PARENTS && !ok; j++)
 			if (j < r->pcomm_cnt && comm_eq(r->pcomm[j], pcomm))
 				ok = 1;
-		if (!ok)
-			continue;
+		if (ok)
+			return r->rule;
+	}
+	return 0;
+}
+
+static __always_inline struct ward_kk_key *kk_key_reset(__u32 kind)
+{
+	__u32 zero = 0;
+	struct ward_kk_key *k = bpf_map_lookup_elem(&kk_keybuf, &zero);
+
+	if (k) {
+		__builtin_memset(k, 0, sizeof(*k));
+		k->kind = kind;
+	}
+	return k;
+}
+
+/*
+ * connect at sys_enter: the peer the caller asks for (read from its sockaddr) against the
+ * connect policies, most specific first. A match is only recorded here: the cgroup connect
+ * program refuses the connect when the kernel's copy of the address is the same, and
+ * sys_exit sends the SIGKILL, so a thread racing to rewrite the sockaddr can neither get a
+ * connection through nor get killed for an address it did not connect to.
+ */
+static __noinline void kk_connect_enter(const void *uaddr, long ulen, __u64 id)
+{
+	struct kk_pend pd = {};
+	struct ward_kk_key *k;
+	__u16 fam = 0, port = 0;
+	__u32 rule = 0;
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	if (!uaddr || ulen < 2 || bpf_probe_read_user(&fam, sizeof(fam), uaddr))
+		return;
+	if (fam == AF_INET && ulen >= 16) {
+		bpf_probe_read_user(&port, 2, uaddr + 2);
+		bpf_probe_read_user(pd.addr, 4, uaddr + 4);
+	} else if (fam == AF_INET6 && ulen >= 24) {
+		bpf_probe_read_user(&port, 2, uaddr + 2);
+		bpf_probe_read_user(pd.addr, 16, uaddr + 8);
+	} else {
+		return;
+	}
+	pd.family = fam;
+	pd.port = bpf_ntohs(port);
+	for (int i = 0; i < 4 && !rule; i++) {
+		k = kk_key_reset(WARD_KK_K_CONNECT);
+		if (!k)
+			return;
+		k->port = (i & 1) ? WARD_KK_ANY_PORT : pd.port;
+		if (i < 2) {
+			k->family = fam;
+			__builtin_memcpy(k->obj, pd.addr, 16);
+		}
+		rule = kk_sys_match(bpf_map_lookup_elem(&kk_sys, k), NR_CONNECT, 0);
+	}
+	if (!rule)
+		return;
+	pd.rule = rule;
+	pd.state = kk_charge(t) ? KK_DECIDED : KK_LIMITED;
+	bpf_map_update_elem(&kk_pend, &id, &pd, BPF_ANY);
+}
+
+/*
+ * sys_enter of ptrace, setns, unshare and the module syscalls. Reads args[0] only: the
+ * kernel refuses to attach a program to a syscall whose record is shorter than the context
+ * the program reads (unshare has one argument), hence a separate program for connect.
+ */
+SEC("tracepoint")
+int sys_enter_kk(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	/* syscalls:sys_enter_* records hold a 32-bit __syscall_nr where the raw record's id is */
+	long nr = (int)ctx->id;
+	__u32 kind = kk_kind_of(nr), rule;
+	struct kk_pend pd = {};
+	struct ward_kk_key *k;
+
+	if (!kind || kind == WARD_KK_K_CONNECT || !(kk_kinds & (1u << kind)) || kk_exempt(id >> 32))
+		return 0;
+	k = kk_key_reset(kind);
+	if (!k)
+		return 0;
+	rule = kk_sys_match(bpf_map_lookup_elem(&kk_sys, k), nr,
+			    kind == WARD_KK_K_PTRACE ? ctx->args[0] : 0);
+	if (!rule)
+		return 0;
+	pd.rule = rule;
+	if (kk_charge(bpf_get_current_task_btf())) {
+		/* the syscall itself still runs; the task dies on its way back to user space */
 		bpf_send_signal(SIGKILL);
 		__sync_fetch_and_add(&kk_kills, 1);
-		return r->rule;
+		pd.state = KK_KILLED;
+	} else {
+		pd.state = KK_LIMITED;
 	}
+	bpf_map_update_elem(&kk_pend, &id, &pd, BPF_ANY);
+	return 0;
+}
+
+SEC("tracepoint")
+int sys_enter_kk_conn(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (!(kk_kinds & (1u << WARD_KK_K_CONNECT)) || kk_exempt(id >> 32))
+		return 0;
+	kk_connect_enter((const void *)ctx->args[1], (long)ctx->args[2], id);
+	return 0;
+}
+
+/* The cgroup half of a connect kill (attached to the root of the v2 hierarchy, so it sees
+ * every task): refuses the connect that sys_enter decided on, before any packet is built. */
+static __always_inline int kk_connect_gate(__u16 fam, const __u32 *ip, __u32 n, __u16 port_net)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct kk_pend *pd;
+
+	if (!(kk_kinds & (1u << WARD_KK_K_CONNECT)))
+		return 1;
+	pd = bpf_map_lookup_elem(&kk_pend, &id);
+	if (!pd || pd->state != KK_DECIDED || pd->family != fam || pd->port != bpf_ntohs(port_net))
+		return 1;
+	for (__u32 i = 0; i < n && i < 4; i++) {
+		__u32 a;
+
+		__builtin_memcpy(&a, &pd->addr[i * 4], 4);
+		if (a != ip[i])
+			return 1;
+	}
+	pd->state = KK_REFUSED;
+	return 0;
+}
+
+SEC("cgroup/connect4")
+int kk_connect4(struct bpf_sock_addr *ctx)
+{
+	__u32 ip = ctx->user_ip4;
+
+	return kk_connect_gate(AF_INET, &ip, 1, (__u16)ctx->user_port);
+}
+
+SEC("cgroup/connect6")
+int kk_connect6(struct bpf_sock_addr *ctx)
+{
+	__u32 ip[4];
+
+	ip[0] = ctx->user_ip6[0];
+	ip[1] = ctx->user_ip6[1];
+	ip[2] = ctx->user_ip6[2];
+	ip[3] = ctx->user_ip6[3];
+	return kk_connect_gate(AF_INET6, ip, 4, (__u16)ctx->user_port);
+}
+
+/*
+ * sys_exit's part of the enter-decided kills: takes the decision for this task, sends the
+ * connect SIGKILL once the cgroup program refused the connect, and flags the record.
+ */
+static __noinline void kk_exit_pending(struct ward_ev_raw *e)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct kk_pend *pd = bpf_map_lookup_elem(&kk_pend, &id);
+
+	if (!pd)
+		return;
+	if (pd->state == KK_REFUSED) {
+		bpf_send_signal(SIGKILL);
+		__sync_fetch_and_add(&kk_kills, 1);
+		pd->state = KK_KILLED;
+	}
+	if (pd->state == KK_KILLED) {
+		e->flags |= WARD_F_KERNEL_KILLED;
+		e->kill_rule = pd->rule;
+	} else if (pd->state == KK_LIMITED) {
+		e->flags |= WARD_F_KERNEL_RATE_LIMITED;
+		e->kill_rule = pd->rule;
+	}
+	bpf_map_delete_elem(&kk_pend, &id);
+}
+
+/*
+ * open at syscall exit: the path of the opened struct file (the AUX string just written at
+ * aux_off, the very bytes fd.name is decoded from) against the open policies. The open has
+ * completed; the SIGKILL is delivered before the task returns to user space, so it never
+ * sees the fd.
+ */
+static __noinline void kk_open_exit(struct scratch *s, __u32 aux_off, long nr)
+{
+	struct ward_ev_raw *e = (struct ward_ev_raw *)s->data;
+	__u32 len = e->str_len[WARD_STR_AUX], rule;
+	__u8 fl = e->str_flags[WARD_STR_AUX];
+	struct ward_kk_key *k;
+
+	if (!(fl & WARD_S_DENTRY) || (fl & WARD_S_TRUNC) || len == 0 || len >= WARD_KK_PATH)
+		return;
+	if (kk_exempt(e->pid))
+		return;
+	k = kk_key_reset(WARD_KK_K_OPEN);
+	if (!k)
+		return;
+	bpf_probe_read_kernel(k->obj, len & (WARD_KK_PATH - 1), &s->data[aux_off & OFF_MASK]);
+	rule = kk_sys_match(bpf_map_lookup_elem(&kk_sys, k), nr, 0);
+	if (!rule)
+		return;
+	e->kill_rule = rule;
+	if (!kk_charge(bpf_get_current_task_btf())) {
+		e->flags |= WARD_F_KERNEL_RATE_LIMITED;
+		return;
+	}
+	bpf_send_signal(SIGKILL);
+	__sync_fetch_and_add(&kk_kills, 1);
+	e->flags |= WARD_F_KERNEL_KILLED;
+}
+
+SEC("tracepoint")
+int sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *t;
+	struct ward_sc_conf *c;
+	struct ward_ev_raw *e;
+	struct scratch *s;
+	struct pt_regs *regs;
+	__u64 args[8] = {};
+	__u32 key, off, str_off;
+	__u8 pa, pb, ax, sa, fa;
+	long ret = ctx->ret;
+	__u32 pend_flags = 0, pend_rule = 0;
+
+	key = (__u32)ctx->id;
+	c = bpf_map_lookup_elem(&sc_conf, &key);
+	if (!c)
+		return 0;
+	/* a kill decided at sys_enter is completed (connect) and consumed here, whether or
+	 * not the syscall is captured */
+	if (kk_kinds > (1u << WARD_KK_KIND_EXEC) && kk_kind_of(key) &&
+	    (kk_kinds & (1u << kk_kind_of(key)))) {
+		s = get_scratch();
+		if (!s)
+			return 0;
+		kk_exit_pending((struct ward_ev_raw *)s->data);
+		pend_flags = ((struct ward_ev_raw *)s->data)->flags &
+			     (WARD_F_KERNEL_KILLED | WARD_F_KERNEL_RATE_LIMITED);
+		pend_rule = ((struct ward_ev_raw *)s->data)->kill_rule;
+	}
+	if (!c->enabled)
+		return 0;
+	if ((bpf_get_current_pid_tgid() >> 32) == self_tgid)
+		return 0;
+	/* a successful exec is reported by sched_process_exec with the new image */
+	if (c->kind == WARD_EV_EXEC && ret == 0)
+		return 0;
+	s = get_scratch();
+	if (!s)
+		return 0;
+	t = bpf_get_current_task_btf();
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	args[0] = BPF_CORE_READ(regs, di);
+	args[1] = BPF_CORE_READ(regs, si);
+	args[2] = BPF_CORE_READ(regs, dx);
+	args[3] = BPF_CORE_READ(regs, r10);
+	args[4] = BPF_CORE_READ(regs, r8);
+	args[5] = BPF_CORE_READ(regs, r9);
+	/* openat2 passes its flags in struct open_how; record them in place of the pointer */
+	if (key == WARD_SC_OPENAT2 && args[2])
+		bpf_probe_read_user(&args[2], sizeof(__u64), (const void *)args[2]);
+
+	pa = c->path_arg;
+	pb = c->path2_arg;
+	ax = c->aux_str_arg;
+	sa = c->sa_arg;
+	fa = c->fd_arg;
+	e = (struct ward_ev_raw *)s->data;
+	fill_task(e, t, c->kind, (__s16)key);
+	e->ret = ret;
+	if (ret < 0)
+		e->flags |= WARD_F_FAILED;
+	e->flags |= pend_flags;
+	e->kill_rule = pend_rule;
+	for (int i = 0; i < 6; i++)
+		e->args[i] = args[i];
+	off = sizeof(*e);
+
+	if (pa < 6) {
+		str_off = off;
+		off = put_user_str(s, off, WARD_STR_PATH, (const void *)args[pa & 7],
+				   WARD_STR_MAX);
+		if (c->path_dirfd != WARD_ARG_NONE)
+			off = put_base(s, off, str_off, WARD_STR_BASE, dirfd_of(c->path_dirfd, args));
+	}
+	if (pb < 6) {
+		str_off = off;
+		off = put_user_str(s, off, WARD_STR_PATH2, (const void *)args[pb & 7],
+				   WARD_STR_MAX);
+		if (c->path2_dirfd != WARD_ARG_NONE)
+			off = put_base(s, off, str_off, WARD_STR_BASE2, dirfd_of(c->path2_dirfd, args));
+	}
+	if (ax < 6)
+		off = put_user_str(s, off, WARD_STR_AUX, (const void *)args[ax & 7],
+				   WARD_STR_MAX);
+	if (sa < 5) {
+		struct ward_sa *dst = c->kind == WARD_EV_BIND ? &e->local : &e->remote;
+
+		off = put_user_sockaddr(s, off, dst, (const void *)args[sa & 7],
+					(long)args[(sa + 1) & 7]);
+	}
+	if (c->ret_fd && ret >= 0) {
+		str_off = off;
+		off = describe_file(s, off, fd_file(t, ret), c->aux_fd_path);
+		if (c->kind == WARD_EV_OPEN && (kk_kinds & (1u << WARD_KK_K_OPEN)))
+			kk_open_exit(s, str_off, key);
+	} else if (fa < 6) {
+		/* the kernel's view of the socket wins, except that a failed connect leaves no
+		 * peer there: then the address the caller asked for is the one to report */
+		struct ward_sa asked = e->remote;
+
+		off = describe_file(s, off, fd_file(t, (long)(int)args[fa & 7]),
+				    c->aux_fd_path && c->aux_str_arg == WARD_ARG_NONE);
+		if (c->kind == WARD_EV_CONNECT && asked.family && e->remote.port == 0)
+			e->remote = asked;
+	}
+	emit(s, off);
 	return 0;
 }
 
@@ -719,7 +1167,8 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	struct ward_sc_conf *c = bpf_map_lookup_elem(&sc_conf, &cfg_key);
 	/* the syscall that got here: execve or execveat */
 	long nr = BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(p), orig_ax);
-	__u32 killed = kk_check(p, nr);
+	int limited = 0;
+	__u32 killed = kk_check(p, nr, &limited);
 
 	if (!c || !c->enabled)
 		return 0;
@@ -731,7 +1180,7 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	e = (struct ward_ev_raw *)s->data;
 	fill_task(e, p, WARD_EV_EXEC, (__s16)nr);
 	if (killed) {
-		e->flags |= WARD_F_KERNEL_KILLED;
+		e->flags |= limited ? WARD_F_KERNEL_RATE_LIMITED : WARD_F_KERNEL_KILLED;
 		e->kill_rule = killed;
 	}
 	off = sizeof(*e);

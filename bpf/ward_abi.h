@@ -73,7 +73,9 @@ enum ward_ev_kind {
 #define WARD_F_HAS_TTY     (1u << 4)
 #define WARD_F_THREAD      (1u << 5)  /* tid != pid */
 #define WARD_F_DROPS       (1u << 6)  /* records were lost on this CPU before this one */
-#define WARD_F_KERNEL_KILLED (1u << 7) /* exec: SIGKILL sent by a kill policy in the kernel */
+#define WARD_F_KERNEL_KILLED (1u << 7) /* SIGKILL sent by a kill policy in the kernel */
+#define WARD_F_KERNEL_RATE_LIMITED (1u << 8) /* a kill policy matched (kill_rule names it) but
+                                             * the workload's kernel kill budget was spent */
 
 /* ward_ev_raw.str_flags[i] */
 #define WARD_S_DENTRY      (1u << 0)  /* components leaf-first, NUL-separated: reverse them */
@@ -139,8 +141,9 @@ struct ward_ev_raw {
 	__u64 cap_eff;
 	__u64 cap_prm;
 	__u32 mntns, netns, pidns;
-	__u32 kill_rule;     /* WARD_F_KERNEL_KILLED: index + 1 of the rule whose policy
-	                      * killed it (was padding, always 0 before: ABI unchanged) */
+	__u32 kill_rule;     /* WARD_F_KERNEL_KILLED / _RATE_LIMITED: index + 1 of the rule
+	                      * whose policy matched (was padding, always 0 before: ABI
+	                      * unchanged) */
 	/* the fd this event produced or acted on */
 	__u32 fd_type;       /* enum ward_fd_type */
 	__u32 sock_family;
@@ -204,6 +207,7 @@ _Static_assert(sizeof(struct ward_sc_conf) == 16, "ward_sc_conf layout changed")
 #define WARD_KK_EXECVEAT  (1u << 1)
 #define WARD_KK_CONTAINER (1u << 2) /* a cgroup component is a 64-hex container id */
 #define WARD_KK_HOST      (1u << 3) /* the task is in the root of the default hierarchy */
+#define WARD_KK_MEMFD     (1u << 4) /* exec: the new image is a memfd (name "memfd:...") */
 
 struct ward_kk_rule {
 	__u32 rule;          /* rule index + 1; 0: unused slot */
@@ -218,5 +222,82 @@ struct ward_kk_policy {
 };
 _Static_assert(sizeof(struct ward_kk_rule) == 144, "ward_kk_rule layout changed");
 _Static_assert(sizeof(struct ward_kk_policy) == 576, "ward_kk_policy layout changed");
+
+/*
+ * In-kernel kill at other syscalls (map kk_sys). The key names the syscall family and the
+ * object the rule names: for open the path exactly as the sensor writes an fd path
+ * (components leaf first, each NUL-terminated, zero-padded), for connect the peer address
+ * and port (family 0: any address; port WARD_KK_ANY_PORT: any port), nothing for the others.
+ * Each slot then tests the exact syscall, the caller's comm and its parent's, and where it
+ * runs, as the exec policies do.
+ *   open:    decided at syscall exit from the opened struct file (the path fd.name shows);
+ *   connect: decided at sys_enter from the caller's sockaddr, confirmed by the cgroup
+ *            connect4/6 program on the kernel's copy of the address, which refuses the
+ *            connect (no packet leaves); the SIGKILL follows at syscall exit;
+ *   ptrace, setns, unshare, module: decided at sys_enter, SIGKILL sent there.
+ */
+enum ward_kk_kind {
+	WARD_KK_K_NONE = 0,
+	WARD_KK_K_OPEN,
+	WARD_KK_K_CONNECT,
+	WARD_KK_K_PTRACE,
+	WARD_KK_K_SETNS,
+	WARD_KK_K_UNSHARE,
+	WARD_KK_K_MODULE,
+	WARD_KK_K_CNT
+};
+#define WARD_KK_KIND_EXEC 0       /* bit 0 of kk_kinds: exec policies exist */
+#define WARD_KK_PATH 256          /* open: bytes of the encoded path, NUL padding included */
+#define WARD_KK_ANY_PORT 0x10000
+#define WARD_KK_SYS_COMMS 4       /* proc.name values per sys rule */
+#define WARD_KK_SYS_NRS 4         /* syscall numbers per sys rule */
+#define WARD_KK_SYS_MAX 1024      /* keys in kk_sys */
+
+struct ward_kk_key {
+	__u32 kind;          /* enum ward_kk_kind */
+	__u32 port;          /* connect: host order, or WARD_KK_ANY_PORT */
+	__u16 family;        /* connect: AF_INET, AF_INET6, or 0 for any address */
+	__u16 _pad[3];
+	__u8 obj[WARD_KK_PATH]; /* open: encoded path; connect: address (network order) */
+};
+
+struct ward_kk_sys_rule {
+	__u32 rule;          /* rule index + 1; 0: unused slot */
+	__u32 flags;         /* WARD_KK_CONTAINER / WARD_KK_HOST */
+	__u32 comm_cnt;      /* 0: any comm */
+	__u32 pcomm_cnt;     /* 0: any parent */
+	__u64 req_mask;      /* ptrace: request bits (see ward_kk_req_bit), 0: any */
+	__s16 nr[WARD_KK_SYS_NRS]; /* the syscalls this slot covers; -1 unused */
+	char comm[WARD_KK_SYS_COMMS][WARD_KK_COMM];
+	char pcomm[WARD_KK_PARENTS][WARD_KK_COMM];
+};
+
+struct ward_kk_sys_policy {
+	struct ward_kk_sys_rule r[WARD_KK_PER_NAME];
+};
+
+/* ptrace request → bit of req_mask; 64 for requests that have none. */
+static inline __u32 ward_kk_req_bit(__u64 req)
+{
+	if (req < 32)
+		return (__u32)req;
+	if (req >= 0x4200 && req < 0x4220)
+		return (__u32)(32 + req - 0x4200);
+	return 64;
+}
+
+/* A workload's kernel-kill budget (map kk_rate): a fixed one-minute window. The key is the
+ * cgroup id for a task in a container, else (tgid, process start). */
+struct ward_kk_rate_key {
+	__u64 id;
+	__u64 start;
+};
+struct ward_kk_rate_val {
+	__u64 window_start;  /* CLOCK_BOOTTIME ns */
+	__u64 count;
+};
+_Static_assert(sizeof(struct ward_kk_key) == 272, "ward_kk_key layout changed");
+_Static_assert(sizeof(struct ward_kk_sys_rule) == 224, "ward_kk_sys_rule layout changed");
+_Static_assert(sizeof(struct ward_kk_sys_policy) == 896, "ward_kk_sys_policy layout changed");
 
 #endif

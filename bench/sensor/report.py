@@ -11,7 +11,7 @@ import statistics
 import sys
 
 PHASES = ("open", "exec", "connect")
-ORDER = ("none", "floor", "ward-json", "ward-quiet", "agent", "ward-json-ring16m", "auditd", "bpftrace")
+ORDER = ("none", "floor", "ward-json", "ward-quiet", "agent", "agent-enforce", "ward-json-ring16m", "auditd", "bpftrace")
 TARGET_FLOOR_RATIO = 1.5
 TARGET_RSS_MB = 40.0
 

@@ -12,8 +12,8 @@
 #   BENCH_QUICK=1          1/10 of the default sizes
 #   BENCH_OPEN=N BENCH_EXEC=N BENCH_CONNECT=N   phase sizes (default 1000000 20000 100000)
 #   BENCH_REPEAT=N         samples per configuration, interleaved (default 1; median shown)
-#   BENCH_CONFIGS="..."    subset of: none floor ward-json ward-quiet agent ward-json-ring16m
-#                          auditd bpftrace (default: all)
+#   BENCH_CONFIGS="..."    subset of: none floor ward-json ward-quiet agent agent-enforce
+#                          ward-json-ring16m auditd bpftrace (default: all)
 #   BENCH_IDLE_WAIT=S      wait up to S seconds for other BPF tracing programs to go away
 #                          before each sample (default 300); counted before and after each
 #                          sample, and report.py prefers samples where it was 0
@@ -47,7 +47,7 @@ repeat=${BENCH_REPEAT:-1}
 idle_wait=${BENCH_IDLE_WAIT:-300}
 nice_n=${BENCH_NICE:--20}
 nice_cmd=(nice -n "$nice_n")
-configs=${BENCH_CONFIGS:-none floor ward-json ward-quiet agent ward-json-ring16m auditd bpftrace}
+configs=${BENCH_CONFIGS:-none floor ward-json ward-quiet agent agent-enforce ward-json-ring16m auditd bpftrace}
 raw=$work/samples.jsonl
 out=${BENCH_OUT:-$here/results/$mode-$(hostname -s).json}
 hz=$(getconf CLK_TCK)
@@ -94,6 +94,34 @@ bpftool gen skeleton "$work/floor.bpf.o" name floor_bpf >"$work/floor.skel.h"
 cc -O2 -Wall -I"$work" -o "$work/floor" "$here/floor.c" -lbpf
 [ -x "$ward" ] || die "no ward binary at $ward (build it first)"
 printf 'sensor:\n  ring_kb: 16384\n' >"$work/ring16m.yaml"
+
+# agent-enforce: what enforcement costs on this workload. The default rules (detect) plus
+# in-kernel kill policies of every kind (exec, memfd exec, open, connect, ptrace, setns,
+# unshare), a block rule and a block list (a path and a SHA-256) on the root mount, where
+# the workload's /bin/true lives, so every exec waits for the blocker's answer. Every policy
+# names marker processes or files that nothing runs or opens: the kernel evaluates them on
+# each matching syscall and never acts. rules.mode stays detect and each marker rule says
+# `mode: enforce`, so no other rule can act on anything on this shared machine.
+mk=wbench$$
+head -c 4096 /dev/urandom >"$work/enforce-marker-path"
+head -c 4096 /dev/urandom >"$work/enforce-marker-hash"
+chmod 0755 "$work/enforce-marker-path" "$work/enforce-marker-hash"
+enforce_rule() { # NAME CONDITION ACTION
+  printf -- '- rule: %s\n  desc: enforcement cost marker\n  condition: %s\n  output: marker\n  priority: CRITICAL\n  actions: [%s]\n  mode: enforce\n' "$@"
+}
+{
+  enforce_rule "bench kill exec" "evt.type in (execve, execveat) and proc.name = ${mk}x" kill
+  enforce_rule "bench kill memfd" "evt.type in (execve, execveat) and proc.is_exe_from_memfd = true and proc.name = ${mk}m" kill
+  enforce_rule "bench kill open" "evt.type in (open, openat, openat2, creat) and fd.name = $work/enforce-marker-open" kill
+  enforce_rule "bench kill connect" "evt.type = connect and fd.sip = 127.0.0.1 and fd.sport = 9 and proc.name = ${mk}c" kill
+  enforce_rule "bench kill ptrace" "evt.type = ptrace and proc.name = ${mk}p" kill
+  enforce_rule "bench kill setns" "evt.type = setns and proc.name = ${mk}s" kill
+  enforce_rule "bench kill unshare" "evt.type = unshare and proc.name = ${mk}u" kill
+  enforce_rule "bench block exec" "evt.type in (execve, execveat) and proc.name = ${mk}b" block
+} >"$work/enforce-rules.yaml"
+printf 'rules:\n  mode: detect\nrespond:\n  block_paths: [%s]\n  block_sha256: [%s]\n' \
+  "$work/enforce-marker-path" "$(sha256sum "$work/enforce-marker-hash" | cut -d' ' -f1)" \
+  >"$work/enforce.yaml"
 
 # ---- helpers --------------------------------------------------------------------------------
 cpu_ticks() { # utime + stime of a pid, in clock ticks
@@ -381,6 +409,15 @@ for ((rep = 1; rep <= repeat; rep++)); do
       # end to end: sensor + the default rules + alerts (JSON to /dev/null); the kernel
       # sends only the syscalls the rules need
       agent) sample_ward agent "$rep" agent --json --pidfile "$work/agent.pid" ;;
+      agent-enforce)
+        sample_ward agent-enforce "$rep" -c "$work/enforce.yaml" agent --json \
+          --pidfile "$work/agent.pid" -r "$repo/rules" -r "$work/enforce-rules.yaml"
+        # the sample only counts if every policy was in place
+        for want in "kill in the kernel at exec" "kill in the kernel at syscalls" \
+          "exec blocker started with 2 entries"; do
+          grep -q "$want" "$work/agent-enforce.log" ||
+            die "agent-enforce: '$want' missing from the agent's log: $(grep respond: "$work/agent-enforce.log")"
+        done ;;
       ward-json-ring16m) sample_ward ward-json-ring16m "$rep" -c "$work/ring16m.yaml" trace --json ;;
       auditd) sample_auditd "$rep" ;;
       bpftrace) sample_bpftrace "$rep" ;;

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Rule-triggered response. A rule's `actions:` run when rules.mode is enforce (and are only
- * reported in detect mode), after the responder's safety checks: never pid 1, never ward,
+ * Rule-triggered response. A rule's `actions:` run when its `mode:` (or, without one,
+ * rules.mode) is enforce, and are only reported in detect mode, after the responder's safety checks: never pid 1, never ward,
  * never a protected name or container, and at most respond.rate_limit_per_min per workload.
- * kill, freeze and quarantine run inline (they are quick syscalls); collect writes a bundle
+ * kill, freeze and quarantine run inline (they are quick syscalls); block adds the file to the
+ * agent's exec blocker (exec_block.c); collect writes a bundle
  * on a worker thread so the event loop never waits on disk. Every outcome lands in the
  * alert's ward.actions and in the log. An exec that a kernel policy already killed
  * (WARD_F_KERNEL_KILLED, see kernel_kill.c) reports its kill as done in the kernel and is
  * not killed again.
  */
 #include "agent/actions.h"
+#include "agent/exec_block.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
@@ -31,6 +33,7 @@ struct collect_job {
 struct ward_agent_actions {
 	bool enforce;
 	struct ward_safety *safety;
+	struct ward_agent_block *block;
 	const struct ward_config *cfg;
 	char bundle_dir[256];
 	/* one pending bundle at a time: a second request while one is written is refused */
@@ -62,6 +65,12 @@ int ward_agent_actions_new(const struct ward_config *cfg, struct ward_agent_acti
 		free(a);
 		return err;
 	}
+	err = ward_agent_block_new(cfg, &a->block);
+	if (err) {
+		ward_safety_free(a->safety);
+		free(a);
+		return err;
+	}
 	snprintf(a->bundle_dir, sizeof(a->bundle_dir), "%s", ward_config_str(cfg, "respond.bundle_dir"));
 	pthread_mutex_init(&a->lock, NULL);
 	*out = a;
@@ -75,13 +84,38 @@ void ward_agent_actions_free(struct ward_agent_actions *a)
 	if (a->worker_started)
 		pthread_join(a->worker, NULL);
 	pthread_mutex_destroy(&a->lock);
+	ward_agent_block_free(a->block);
 	ward_safety_free(a->safety);
 	free(a);
+}
+
+int ward_agent_actions_start(struct ward_agent_actions *a)
+{
+	return ward_agent_block_start(a->block);
+}
+
+void ward_agent_actions_tick(struct ward_agent_actions *a, struct ward_alerts *alerts)
+{
+	ward_agent_block_flush(a->block, alerts, false);
+}
+
+void ward_agent_actions_finish(struct ward_agent_actions *a, struct ward_alerts *alerts)
+{
+	ward_agent_block_finish(a->block, alerts);
 }
 
 bool ward_agent_actions_enforcing(const struct ward_agent_actions *a)
 {
 	return a->enforce;
+}
+
+bool ward_agent_rule_enforced(bool global_enforce, const struct ward_rule_info *ri)
+{
+	if (ri && ri->mode == WARD_RMODE_ENFORCE)
+		return true;
+	if (ri && ri->mode == WARD_RMODE_DETECT)
+		return false;
+	return global_enforce;
 }
 
 static void *collect_worker(void *arg)
@@ -143,6 +177,32 @@ static int start_collect(struct ward_agent_actions *a, const struct ward_target 
 	return 0;
 }
 
+/* What the kernel did, by the kind of event it killed at. */
+static void kernel_kill_detail(const struct ward_event *ev, char *detail, size_t detail_len)
+{
+	double ms = (double)(ward_boot_ns() - ev->raw->ts) / 1e6;
+
+	switch (ev->raw->kind) {
+	case WARD_EV_EXEC:
+		snprintf(detail, detail_len, "killed in kernel at exec (SIGKILL in the exec syscall, "
+			 "before the new image ran; alert %.3f ms later)", ms);
+		break;
+	case WARD_EV_CONNECT:
+		snprintf(detail, detail_len, "killed in kernel at connect (connect refused by the "
+			 "cgroup hook, no packet sent; SIGKILL before the call returned; alert %.3f ms "
+			 "later)", ms);
+		break;
+	case WARD_EV_OPEN:
+		snprintf(detail, detail_len, "killed in kernel at %s (the open completed, SIGKILL "
+			 "before the fd reached user space; alert %.3f ms later)", ev->type, ms);
+		break;
+	default:
+		snprintf(detail, detail_len, "killed in kernel at %s (SIGKILL at syscall entry; the "
+			 "call completed, the caller never returned; alert %.3f ms later)", ev->type, ms);
+		break;
+	}
+}
+
 /* Runs one action; fills detail; returns 0 or -errno. */
 static int run_one(struct ward_agent_actions *a, unsigned bit, const struct ward_rule_match *m,
 		   const struct ward_event *ev, struct ward_target *t, char *detail,
@@ -155,9 +215,7 @@ static int run_one(struct ward_agent_actions *a, unsigned bit, const struct ward
 	case WARD_ACT_KILL:
 		/* the process itself: containers are killed with freeze/quarantine or by hand */
 		if (ev->raw->flags & WARD_F_KERNEL_KILLED) {
-			snprintf(detail, detail_len, "killed in kernel at exec (SIGKILL in the exec "
-				 "syscall, before the new image ran; alert %.3f ms later)",
-				 (double)(ward_boot_ns() - ev->raw->ts) / 1e6);
+			kernel_kill_detail(ev, detail, detail_len);
 			return 0;
 		}
 		err = ward_kill_pid((pid_t)ev->raw->pid, 0, 0, &kr);
@@ -185,16 +243,18 @@ static int run_one(struct ward_agent_actions *a, unsigned bit, const struct ward
 		return err;
 	case WARD_ACT_COLLECT:
 		return start_collect(a, t, m->rule, detail, detail_len);
-	case WARD_ACT_BLOCK:
+	case WARD_ACT_BLOCK: /* handled before the process checks: it acts on a file */
 	default:
-		snprintf(detail, detail_len, "block is a standing policy: use ward respond block");
+		snprintf(detail, detail_len, "not an action on a process");
 		return -WARD_E_UNSUPPORTED;
 	}
 }
 
 size_t ward_agent_actions_run(struct ward_agent_actions *a, const struct ward_rule_match *m,
-			      const struct ward_event *ev, const struct ward_alert_action **out)
+			      const struct ward_rule_info *ri, const struct ward_event *ev,
+			      const struct ward_alert_action **out)
 {
+	bool enforce = ward_agent_rule_enforced(a->enforce, ri);
 	struct ward_target t;
 	char why[256];
 	size_t n = 0;
@@ -215,14 +275,28 @@ size_t ward_agent_actions_run(struct ward_agent_actions *a, const struct ward_ru
 		a->acts[n].action = ward_rule_action_name(bit);
 		a->acts[n].detail = detail;
 		detail[0] = '\0';
-		if (!a->enforce) {
+		if (!enforce) {
 			a->acts[n].result = "skipped";
-			snprintf(detail, sizeof(a->details[n]), "rules.mode is detect");
+			snprintf(detail, sizeof(a->details[n]), "%s",
+				 ri && ri->mode == WARD_RMODE_DETECT ? "the rule's mode is detect" :
+				 "rules.mode is detect");
+		} else if (bit == WARD_ACT_KILL && (ev->raw->flags & WARD_F_KERNEL_RATE_LIMITED)) {
+			/* the kernel's policy matched but the workload spent its kill budget */
+			a->acts[n].result = "refused";
+			snprintf(detail, sizeof(a->details[n]), "rate limit for this workload reached "
+				 "(counted in the kernel): not killed");
 		} else if (bit == WARD_ACT_KILL && (ev->raw->flags & WARD_F_KERNEL_KILLED)) {
 			/* the kernel applied the same safety rules (pid 1, ward, protected names
 			 * are never given a policy); the process is gone, nothing to look up */
 			rc = run_one(a, bit, m, ev, &t, detail, sizeof(a->details[n]));
 			a->acts[n].result = "ok";
+		} else if (bit == WARD_ACT_BLOCK) {
+			/* a file, not the process: the process checks do not apply; the blocker
+			 * refuses ward, init, loaders and respond.protected names itself */
+			rc = ward_agent_block_event(a->block, m->rule, m->priority, ev, detail,
+						    sizeof(a->details[n]));
+			a->acts[n].result = rc == 0 ? "ok" : rc == -WARD_E_PROTECTED ? "refused" :
+				"failed";
 		} else if (err) {
 			a->acts[n].result = "failed";
 			snprintf(detail, sizeof(a->details[n]), "target gone: %s", ward_strerror(err));

@@ -140,7 +140,8 @@ static int on_match(const struct ward_rule_match *m, void *arg)
 			 ward_session_drops(a->session), &alert);
 	/* replays never act: the processes in a recording are not the ones running now */
 	if (m->actions && !ward_session_is_replay(a->session)) {
-		n = ward_agent_actions_run(a->actions, m, mc->ev, &acts);
+		n = ward_agent_actions_run(a->actions, m, ward_rules_get(a->rs, m->index), mc->ev,
+					   &acts);
 		ward_alert_set_actions(a->builder, &alert, acts, n);
 	}
 	if (ward_alerts_emit(a->alerts, &alert) == WARD_ALERT_SENT)
@@ -172,6 +173,7 @@ static void on_tick(struct ward_session *s, void *arg)
 
 	if (ward_session_take_reload(s))
 		reload(a);
+	ward_agent_actions_tick(a->actions, a->alerts);
 	ward_metrics_events_add(a->metrics, a->events - a->events_reported);
 	a->events_reported = a->events;
 	ward_metrics_proc_table_set(a->metrics, ward_proc_table_count(ward_session_procs(s)));
@@ -189,11 +191,13 @@ static int on_start(struct ward_session *s, void *arg)
 	struct agent *a = arg;
 
 	a->session = s;
-	/* replays never act; a live sensor gets the exec kill policies before events flow */
-	if (!ward_session_is_replay(s))
-		ward_agent_kernel_kill_push(ward_session_sensor(s), a->rs, a->o->cfg,
-					    ward_agent_actions_enforcing(a->actions));
-	return 0;
+	/* replays never act; a live sensor gets the exec kill policies and the block list
+	 * before events flow */
+	if (ward_session_is_replay(s))
+		return 0;
+	ward_agent_kernel_kill_push(ward_session_sensor(s), a->rs, a->o->cfg,
+				    ward_agent_actions_enforcing(a->actions));
+	return ward_agent_actions_start(a->actions);
 }
 
 static void write_pidfile(const char *path)
@@ -301,6 +305,7 @@ int ward_agent_run(const struct ward_agent_opts *o)
 	so.arg = &a;
 	so.report_stats = true;
 	err = ward_session_run(&so);
+	ward_agent_actions_finish(a.actions, a.alerts);
 	ward_info("agent: %llu events evaluated, %llu alerts sent",
 		  (unsigned long long)a.events, (unsigned long long)a.alerts_sent);
 	if (!o->replay_path && pidfile[0])

@@ -242,11 +242,21 @@ static int run_block(struct ward_ctx *ctx, struct opts *o)
 			err == -EPERM ? " (needs CAP_SYS_ADMIN)" : "");
 		return WARD_EXIT_ERR;
 	}
+	{
+		size_t n;
+		const char *const *names = ward_config_list(ctx->cfg, "respond.protected", &n);
+
+		for (size_t i = 0; i < n; i++)
+			ward_blocker_protect_name(b, names[i]);
+	}
 	for (size_t i = 0; i < o->block_cnt; i++) {
-		err = ward_blocker_add(b, o->block[i].kind, o->block[i].what);
-		if (err) {
+		struct ward_block_entry e = { o->block[i].kind, o->block[i].what, o->reason };
+		char why[PATH_MAX + 128];
+
+		err = ward_blocker_add(b, &e, why, sizeof(why));
+		if (err < 0 && err != -EEXIST) {
 			fprintf(stderr, "ward respond block: %s %s: %s\n", kinds[o->block[i].kind],
-				o->block[i].what, ward_strerror(err));
+				o->block[i].what, why[0] ? why : ward_strerror(err));
 			goto out;
 		}
 	}

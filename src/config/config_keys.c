@@ -55,6 +55,10 @@ const struct ward_cfg_key ward_cfg_keys[] = {
 	{ "respond.rate_limit_per_min", WARD_CFG_INT, "10", "actions per workload per minute; 0 = unlimited" },
 	{ "respond.collect_mem_mb", WARD_CFG_INT, "64", "memory dumped per forensic bundle (all processes)" },
 	{ "respond.collect_exe_mb", WARD_CFG_INT, "64", "largest executable copied into a bundle" },
+	{ "respond.block_paths", WARD_CFG_LIST, "", "agent: files whose exec is denied from start (fanotify; fail-open if the agent stops)" },
+	{ "respond.block_dirs", WARD_CFG_LIST, "", "agent: directories below which every exec is denied from start" },
+	{ "respond.block_sha256", WARD_CFG_LIST, "", "agent: SHA-256 (hex) of files whose exec is denied, whatever their name" },
+	{ "respond.block_mounts", WARD_CFG_LIST, "", "agent: mounts whose execs are checked against block_sha256 (default: those of the listed files, else /)" },
 	{ "respond.collect_upper_mb", WARD_CFG_INT, "256", "writable-layer bytes copied into a bundle" },
 };
 

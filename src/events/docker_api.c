@@ -27,6 +27,7 @@ struct ward_docker {
 	CURL *curl;
 	struct ward_buf body;
 	bool over_limit;
+	long connect_timeout_ms, request_timeout_ms;
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -57,6 +58,8 @@ int ward_docker_new(const char *socket_path, struct ward_docker **out)
 		return -ENOMEM;
 	}
 	ward_buf_init(&d->body, WARD_DOCKER_MAX_RESPONSE);
+	d->connect_timeout_ms = DOCKER_CONNECT_TIMEOUT_MS;
+	d->request_timeout_ms = DOCKER_REQUEST_TIMEOUT_MS;
 	*out = d;
 	return 0;
 }
@@ -102,14 +105,15 @@ static bool id_ok(const char *id)
 	return true;
 }
 
-int ward_docker_inspect(struct ward_docker *d, const char *id, struct ward_container *out)
+int ward_docker_get_inspect(struct ward_docker *d, const char *id, const char **body,
+			    size_t *body_len)
 {
 	char url[160];
 	long status = 0;
 	struct stat st;
 	CURLcode rc;
 
-	if (!d || !id || !out || !id_ok(id))
+	if (!d || !id || !id_ok(id))
 		return -EINVAL;
 	/* a missing socket is the common case on hosts without Docker: say so without curl */
 	if (stat(d->socket_path, &st) < 0)
@@ -127,8 +131,8 @@ int ward_docker_inspect(struct ward_docker *d, const char *id, struct ward_conta
 	curl_easy_setopt(d->curl, CURLOPT_URL, url);
 	curl_easy_setopt(d->curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(d->curl, CURLOPT_WRITEDATA, d);
-	curl_easy_setopt(d->curl, CURLOPT_CONNECTTIMEOUT_MS, DOCKER_CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(d->curl, CURLOPT_TIMEOUT_MS, DOCKER_REQUEST_TIMEOUT_MS);
+	curl_easy_setopt(d->curl, CURLOPT_CONNECTTIMEOUT_MS, d->connect_timeout_ms);
+	curl_easy_setopt(d->curl, CURLOPT_TIMEOUT_MS, d->request_timeout_ms);
 	curl_easy_setopt(d->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(d->curl, CURLOPT_PROTOCOLS_STR, "http");
 	curl_easy_setopt(d->curl, CURLOPT_FOLLOWLOCATION, 0L);
@@ -148,5 +152,27 @@ int ward_docker_inspect(struct ward_docker *d, const char *id, struct ward_conta
 		return -WARD_E_NOTFOUND;
 	if (status != 200)
 		return -EIO;
-	return ward_docker_parse_inspect(d->body.data, d->body.len, id, out);
+	*body = d->body.data;
+	*body_len = d->body.len;
+	return 0;
+}
+
+void ward_docker_set_timeouts(struct ward_docker *d, long connect_ms, long request_ms)
+{
+	d->connect_timeout_ms = connect_ms;
+	d->request_timeout_ms = request_ms;
+}
+
+int ward_docker_inspect(struct ward_docker *d, const char *id, struct ward_container *out)
+{
+	const char *body;
+	size_t len;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	err = ward_docker_get_inspect(d, id, &body, &len);
+	if (err)
+		return err;
+	return ward_docker_parse_inspect(body, len, id, out);
 }

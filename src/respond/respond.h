@@ -168,11 +168,26 @@ int ward_quarantine_active(const struct ward_target *t);
 
 enum ward_block_kind { WARD_BLOCK_PATH, WARD_BLOCK_DIR, WARD_BLOCK_SHA256 };
 
+#define WARD_BLOCK_PROTECTED_MAX 16 /* files never denied: ward, init, their loaders */
+
+struct ward_block_entry {
+	enum ward_block_kind kind;
+	const char *what;          /* path, dir, or 64 hex digits */
+	const char *origin;        /* who listed it: a rule name, "ward block list"; NULL = "manual" */
+};
+
 struct ward_block_denial {
 	pid_t pid;                 /* process whose exec was denied */
 	const char *path;          /* file it tried to execute */
 	enum ward_block_kind matched;
 	const char *rule;          /* the path, dir or hex hash that matched */
+	const char *origin;        /* the matching entry's origin */
+	int entry;                 /* its index (as returned by ward_blocker_add) */
+	/* the caller, read before the answer (a failed exec's caller often exits at once);
+	 * "" when unreadable */
+	const char *comm;
+	const char *exe;           /* the image that called exec */
+	const char *container_id;  /* "" for host processes */
 	uint64_t time_ns;
 	uint64_t latency_ns;       /* from reading the event to answering it */
 };
@@ -181,12 +196,31 @@ typedef void (*ward_block_cb)(const struct ward_block_denial *d, void *arg);
 
 struct ward_blocker;
 
+/* A fanotify group; needs CAP_SYS_ADMIN. Records ward's own executable, the host's init and
+ * their dynamic loaders as protected. */
 int ward_blocker_new(struct ward_blocker **out);
-/* Rules; paths are resolved now. A path or dir marks the mount that holds it; a hash needs
- * ward_blocker_add_mount() for every mount whose files it should cover. */
-int ward_blocker_add(struct ward_blocker *b, enum ward_block_kind kind, const char *what);
+/* Protects every file with this base name (respond.protected) from path entries. */
+void ward_blocker_protect_name(struct ward_blocker *b, const char *name);
+/* Adds an entry, before or after start (thread-safe against the answering thread and other
+ * adders). Paths are resolved now; a path or dir marks the mount that holds it; a hash needs
+ * ward_blocker_add_mount() for every mount whose files it should cover. Returns the entry's
+ * index (>= 0), or -EEXIST (already listed), -WARD_E_PROTECTED (it would deny ward, init, a
+ * dynamic loader or a protected name), -WARD_E_LIMIT, -EINVAL (bad hex), -errno; why (may be
+ * NULL) gets a sentence for the user on failure. */
+int ward_blocker_add(struct ward_blocker *b, const struct ward_block_entry *e, char *why,
+		     size_t why_len);
+/* Marks the mount holding path (before or after start). */
 int ward_blocker_add_mount(struct ward_blocker *b, const char *path);
-/* Starts the answering thread; cb runs on it for every denial (keep it short). */
+/* Entries listed so far. */
+size_t ward_blocker_count(const struct ward_blocker *b);
+/* A listed entry's kind, text (resolved path/dir or hex) and origin; valid until free.
+ * -ENOENT past the end. */
+int ward_blocker_entry(const struct ward_blocker *b, size_t idx, enum ward_block_kind *kind,
+		       const char **text, const char **origin);
+/* Parses 64 hex digits (either case). 0 or -EINVAL. */
+int ward_block_parse_sha256(const char *hex, uint8_t out[32]);
+/* Starts the answering thread; cb runs on it for every denial, after the answer was written
+ * (keep it short: the next exec waits for it). */
 int ward_blocker_start(struct ward_blocker *b, ward_block_cb cb, void *arg);
 /* Counters since start. */
 void ward_blocker_stats(const struct ward_blocker *b, uint64_t *allowed, uint64_t *denied);

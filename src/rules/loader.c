@@ -2,7 +2,8 @@
 /*
  * Reads one YAML rule file (libyaml, document API) and merges its items into the ruleset
  * being loaded: rule, macro and list definitions, append: true, override: {key: append |
- * replace}, the legacy "rule + enabled" toggle, exceptions and ward's `actions` key.
+ * replace}, the legacy "rule + enabled" toggle, exceptions and ward's `actions` and `mode`
+ * keys.
  * required_engine_version and required_plugin_versions are accepted and ignored.
  *
  * Every diagnostic carries the file, line and column of the node it is about. A YAML syntax
@@ -405,7 +406,7 @@ void ward_rrule_clear(struct ward_rrule *r)
 }
 
 static const char *const rule_keys[] = { "rule", "desc", "condition", "output", "priority",
-	"tags", "enabled", "source", "exceptions", "append", "override", "actions",
+	"tags", "enabled", "source", "exceptions", "append", "override", "actions", "mode",
 	"warn_evttypes", "skip-if-unknown-filter", "capture", "capture_duration", NULL };
 
 static void warn_unknown_keys(struct lctx *c, yaml_node_t *m, const char *const *known,
@@ -448,6 +449,21 @@ static int parse_actions(struct lctx *c, yaml_node_t *n, unsigned *out)
 	}
 	strv_free(v, cnt);
 	return err;
+}
+
+static int parse_mode(struct lctx *c, yaml_node_t *n, enum ward_rule_mode *out)
+{
+	if (is_scalar(n) && strcmp(sval(n), "enforce") == 0) {
+		*out = WARD_RMODE_ENFORCE;
+		return 0;
+	}
+	if (is_scalar(n) && strcmp(sval(n), "detect") == 0) {
+		*out = WARD_RMODE_DETECT;
+		return 0;
+	}
+	ward_rules_msg(c->rs, true, npos(c, n), "invalid mode '%s' (expected enforce or detect)",
+		       is_scalar(n) ? sval(n) : "?");
+	return -WARD_E_SYNTAX;
 }
 
 /* append/replace for a key of override:, or -1 when the key is not overridden. */
@@ -519,7 +535,7 @@ static int rule_modify(struct lctx *c, yaml_node_t *m, struct ward_rrule *r, yam
 		       bool append_all)
 {
 	static const char *const keys[] = { "condition", "output", "desc", "priority", "tags",
-		"enabled", "exceptions", "source", "actions", NULL };
+		"enabled", "exceptions", "source", "actions", "mode", NULL };
 
 	for (size_t i = 0; keys[i]; i++) {
 		yaml_node_t *v = map_get(c, m, keys[i]);
@@ -536,7 +552,8 @@ static int rule_modify(struct lctx *c, yaml_node_t *m, struct ward_rrule *r, yam
 			return -WARD_E_SYNTAX;
 		}
 		if (mode == 1 && (!strcmp(keys[i], "priority") || !strcmp(keys[i], "enabled") ||
-				  !strcmp(keys[i], "source") || !strcmp(keys[i], "actions"))) {
+				  !strcmp(keys[i], "source") || !strcmp(keys[i], "actions") ||
+				  !strcmp(keys[i], "mode"))) {
 			if (append_all)
 				continue; /* append: true never appends these; Falco ignores them */
 			ward_rules_msg(c->rs, true, npos(c, ov), "'%s' can only be replaced, not appended", keys[i]);
@@ -574,6 +591,9 @@ static int rule_modify(struct lctx *c, yaml_node_t *m, struct ward_rrule *r, yam
 			r->source = ward_xstrdup(sval(v));
 		} else if (!strcmp(keys[i], "actions")) {
 			if (parse_actions(c, v, &r->info.actions) < 0)
+				return -WARD_E_SYNTAX;
+		} else if (!strcmp(keys[i], "mode")) {
+			if (parse_mode(c, v, &r->info.mode) < 0)
 				return -WARD_E_SYNTAX;
 		} else if (!strcmp(keys[i], "tags")) {
 			if (mode == 0) {
@@ -672,6 +692,8 @@ static void rule_item(struct lctx *c, yaml_node_t *m, yaml_node_t *name)
 	    string_seq(c, map_get(c, m, "tags"), "tags", &r.tags, &r.tags_cnt, WARD_RULES_MAX_TAGS) < 0)
 		goto bad;
 	if (map_get(c, m, "actions") && parse_actions(c, map_get(c, m, "actions"), &r.info.actions) < 0)
+		goto bad;
+	if (map_get(c, m, "mode") && parse_mode(c, map_get(c, m, "mode"), &r.info.mode) < 0)
 		goto bad;
 	if (exceptions_into(c, map_get(c, m, "exceptions"), &r, false) < 0)
 		goto bad;

@@ -34,6 +34,9 @@ enum ward_rule_action {
 	WARD_ACT_COLLECT = 1u << 4,
 };
 #define WARD_ACT_CNT 5
+
+/* ward's extension key `mode:` on a rule: whether its actions run, overriding rules.mode. */
+enum ward_rule_mode { WARD_RMODE_GLOBAL = 0, WARD_RMODE_DETECT, WARD_RMODE_ENFORCE };
 /* "kill", ... for one bit; NULL otherwise. */
 const char *ward_rule_action_name(unsigned bit);
 
@@ -87,6 +90,7 @@ struct ward_rule_info {
 	const char *const *tags;
 	size_t tags_cnt;
 	unsigned actions;         /* WARD_ACT_* */
+	enum ward_rule_mode mode; /* WARD_RMODE_GLOBAL: follow rules.mode */
 	bool enabled;
 	bool compiled;            /* false: reported as an error and never evaluated */
 	bool any_type;            /* no evt.type restriction: evaluated on every event */
@@ -136,33 +140,62 @@ const char *ward_rules_default_paths(void);
 
 /* ---- kernel-decidable kill rules (kernel_filter.c) ------------------------------------ */
 
-#define WARD_KK_NAMES_MAX 32      /* proc.name values per policy */
+#define WARD_KK_NAMES_MAX 32      /* proc.name values per exec policy */
 #define WARD_KK_PNAMES_MAX 8      /* proc.pname values per policy (WARD_KK_PARENTS) */
 #define WARD_KK_NAME_LEN 15       /* a comm holds at most 15 characters */
+#define WARD_KK_OBJS_MAX 8        /* fd.name paths, addresses or ports per policy */
 
 /* Where the process must run for the rule to match. */
 enum ward_kk_where { WARD_KK_ANYWHERE, WARD_KK_IN_CONTAINER, WARD_KK_ON_HOST };
 
-/* An exec-kill policy that matches exactly the execs the rule matches. */
+/* A peer address a connect policy names (family AF_INET or AF_INET6, network order). */
+struct ward_kk_addr {
+	uint16_t family;
+	uint8_t addr[16];
+};
+
+/*
+ * A kill policy that matches exactly the events the rule matches. kind 0 is exec; other
+ * kinds are enum ward_kk_kind (bpf/ward_abi.h).
+ */
 struct ward_kernel_kill {
 	size_t rule;                  /* for ward_rules_get() */
-	bool execve, execveat;        /* which syscalls' successful execs */
+	unsigned kind;                /* 0: exec, else WARD_KK_K_* */
+	bool execve, execveat;        /* exec: which syscalls' successful execs */
+	bool memfd;                   /* exec: proc.is_exe_from_memfd is required */
+	int nrs[WARD_KK_SYS_NRS];     /* other kinds: the syscalls covered */
+	size_t nrs_cnt;
 	enum ward_kk_where where;
-	size_t names_cnt;             /* >= 1: proc.name (the new image's comm) is one of */
+	size_t names_cnt;             /* proc.name is one of; 0: any (exec: memfd rules only) */
 	char names[WARD_KK_NAMES_MAX][WARD_KK_NAME_LEN + 1];
 	size_t pnames_cnt;            /* 0: any parent */
 	char pnames[WARD_KK_PNAMES_MAX][WARD_KK_NAME_LEN + 1];
+	uint64_t req_mask;            /* ptrace: ward_kk_req_bit() of each request; 0: any */
+	size_t paths_cnt;             /* open: fd.name is one of (>= 1) */
+	char paths[WARD_KK_OBJS_MAX][WARD_KK_PATH];
+	size_t addrs_cnt;             /* connect: the peer address is one of; 0: any */
+	struct ward_kk_addr addrs[WARD_KK_OBJS_MAX];
+	size_t ports_cnt;             /* connect: the peer port is one of; 0: any */
+	uint16_t ports[WARD_KK_OBJS_MAX];
 };
 
 /*
  * Finds the enabled, evaluated syscall rules with the kill action whose compiled condition
- * (macros expanded) is a conjunction of tests the kernel can decide at exec: evt.type in
- * (execve, execveat) (required), evt.dir = <, proc.name = / in, proc.pname = / in,
- * container.id = host / != host. Any other test, not, or (exceptions included) leaves the
- * rule to user space. Writes at most cap policies, in load order, and returns how many rules
- * qualified (possibly more than cap).
+ * (macros expanded) is a conjunction of tests the kernel can decide exactly (see
+ * docs/respond.md, "Kill in the kernel"): evt.type (required; it picks the kind: exec, open,
+ * connect, ptrace, setns, unshare, module load), evt.dir = <, proc.name, proc.pname,
+ * container.id = host / != host, and per kind proc.is_exe_from_memfd (exec), fd.name (open),
+ * fd.sip/rip/dip and fd.sport/rport/dport (connect), evt.arg.request (ptrace). Any other
+ * test, not, or (exceptions included) leaves the rule to user space. Writes at most cap
+ * policies, in load order, and returns how many rules qualified (possibly more than cap).
  */
 int ward_rules_kernel_kills(const struct ward_ruleset *rs, struct ward_kernel_kill *out,
 			    size_t cap);
+
+/* The encoding of an absolute, canonical path as the sensor writes an fd path (components
+ * leaf first, each NUL-terminated) into out[WARD_KK_PATH], zero-padded. Returns false when
+ * the path is not canonical (relative, "//", ".", "..", trailing "/") or does not fit: such
+ * a value is never what fd.name shows for an opened file. */
+bool ward_kk_encode_path(const char *path, size_t len, uint8_t out[WARD_KK_PATH]);
 
 #endif

@@ -118,6 +118,29 @@ uint64_t ward_sensor_kernel_kills(struct ward_sensor *s)
 	return s->bpf ? ward_bpf_sensor_kernel_kills(s->bpf) : 0;
 }
 
+uint64_t ward_sensor_kernel_kills_limited(struct ward_sensor *s)
+{
+	return s->bpf ? ward_bpf_sensor_kernel_kills_limited(s->bpf) : 0;
+}
+
+int ward_sensor_set_sys_kill_policies(struct ward_sensor *s,
+				      const struct ward_sensor_sys_kill_entry *entries, size_t cnt,
+				      uint32_t *unavailable)
+{
+	*unavailable = 0;
+	if (!s->bpf)
+		return cnt ? -ENOTSUP : 0;
+	return ward_bpf_sensor_set_sys_kill_policies(s->bpf, entries, cnt, unavailable);
+}
+
+int ward_sensor_set_kill_rate(struct ward_sensor *s, uint32_t per_min)
+{
+	if (!s->bpf)
+		return -ENOTSUP;
+	ward_bpf_sensor_set_kill_rate(s->bpf, per_min);
+	return 0;
+}
+
 void ward_sensor_get_stats(struct ward_sensor *s, struct ward_sensor_stats *st)
 {
 	if (s->bpf) {

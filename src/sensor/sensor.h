@@ -62,8 +62,31 @@ struct ward_sensor_kill_entry {
  */
 int ward_sensor_set_kill_policies(struct ward_sensor *s, const struct ward_sensor_kill_entry *entries,
 				  size_t cnt, uint32_t ward_tgid);
-/* Exec kills the kernel performed since the sensor opened (0 on the fallback backend). */
+/* Kills the kernel performed since the sensor opened (0 on the fallback backend). */
 uint64_t ward_sensor_kernel_kills(struct ward_sensor *s);
+/* Kills the kernel skipped because the workload's budget was spent. */
+uint64_t ward_sensor_kernel_kills_limited(struct ward_sensor *s);
+
+/* One kill policy at a syscall other than exec (kernel map kk_sys; see ward_abi.h). */
+struct ward_sensor_sys_kill_entry {
+	struct ward_kk_key key;
+	struct ward_kk_sys_policy pol;
+};
+/*
+ * Replaces the kill policies at other syscalls with entries[0..cnt). The hooks a kind needs
+ * are attached on its first policy and detached when it has none left: sys_enter tracepoints
+ * (connect, ptrace, setns, unshare, init_module/finit_module) and, for connect, cgroup
+ * connect4/connect6 programs on the root of the cgroup v2 hierarchy (bpf_link: they go away
+ * with the sensor). Open policies need no hook (the syscall exit program decides). Kinds
+ * whose hook this kernel lacks are left without policies; their bits (1 << kind) go to
+ * *unavailable. Returns 0, -ENOTSUP on the fallback backend, -E2BIG, or -errno.
+ */
+int ward_sensor_set_sys_kill_policies(struct ward_sensor *s,
+				      const struct ward_sensor_sys_kill_entry *entries, size_t cnt,
+				      uint32_t *unavailable);
+/* Kernel kills per workload per minute (0: unlimited); past it the kernel flags the event
+ * WARD_F_KERNEL_RATE_LIMITED instead of killing. */
+int ward_sensor_set_kill_rate(struct ward_sensor *s, uint32_t per_min);
 const char *ward_sensor_backend_name(const struct ward_sensor *s);
 /* One line: what runs and what is off ("ebpf: 52 syscalls, per-CPU ring buffers x2"). */
 const char *ward_sensor_describe(const struct ward_sensor *s);

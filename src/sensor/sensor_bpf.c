@@ -18,7 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,6 +54,9 @@ struct ward_bpf_sensor {
 	void *fn_arg;
 	int stop;
 	uint64_t delivered;
+	/* kill-policy hooks, attached while a kind has policies */
+	struct bpf_link *kk_links[WARD_KK_K_CNT][3];
+	int cg_fd;
 };
 
 __attribute__((format(printf, 2, 0)))
@@ -166,6 +172,11 @@ int ward_bpf_sensor_set_kill_policies(struct ward_bpf_sensor *b,
 	for (size_t i = 0; i < cnt; i++)
 		if (bpf_map_update_elem(fd, entries[i].comm, &entries[i].pol, BPF_ANY) < 0)
 			return -errno;
+	if (cnt)
+		__atomic_or_fetch(&b->skel->bss->kk_kinds, 1u << WARD_KK_KIND_EXEC, __ATOMIC_RELAXED);
+	else
+		__atomic_and_fetch(&b->skel->bss->kk_kinds, ~(1u << WARD_KK_KIND_EXEC),
+				   __ATOMIC_RELAXED);
 	/* then drop comms that are no longer in the set (collected first: deleting while
 	 * iterating a hash map can restart the walk) */
 	stale = ward_xcalloc(WARD_KK_MAP_MAX, sizeof(*stale));
@@ -185,6 +196,153 @@ int ward_bpf_sensor_set_kill_policies(struct ward_bpf_sensor *b,
 uint64_t ward_bpf_sensor_kernel_kills(struct ward_bpf_sensor *b)
 {
 	return __atomic_load_n(&b->skel->bss->kk_kills, __ATOMIC_RELAXED);
+}
+
+uint64_t ward_bpf_sensor_kernel_kills_limited(struct ward_bpf_sensor *b)
+{
+	return __atomic_load_n(&b->skel->bss->kk_rate_limited, __ATOMIC_RELAXED);
+}
+
+void ward_bpf_sensor_set_kill_rate(struct ward_bpf_sensor *b, uint32_t per_min)
+{
+	__atomic_store_n(&b->skel->bss->kk_rate_limit, per_min, __ATOMIC_RELAXED);
+}
+
+/* The root of the cgroup v2 hierarchy: /sys/fs/cgroup/unified on hybrid hosts. */
+static int open_cgroup2_root(void)
+{
+	static const char *const dirs[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct statfs sf;
+		int fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0)
+			continue;
+		if (fstatfs(fd, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC)
+			return fd;
+		close(fd);
+	}
+	return -ENOENT;
+}
+
+static void kk_detach(struct ward_bpf_sensor *b, int kind)
+{
+	for (int i = 0; i < 3; i++) {
+		bpf_link__destroy(b->kk_links[kind][i]);
+		b->kk_links[kind][i] = NULL;
+	}
+}
+
+/* Attaches kind's hooks; 0, or -errno when this kernel lacks one (nothing left attached). */
+static int kk_attach(struct ward_bpf_sensor *b, int kind)
+{
+	static const char *const tps[WARD_KK_K_CNT][2] = {
+		[WARD_KK_K_CONNECT] = { "sys_enter_connect" },
+		[WARD_KK_K_PTRACE] = { "sys_enter_ptrace" },
+		[WARD_KK_K_SETNS] = { "sys_enter_setns" },
+		[WARD_KK_K_UNSHARE] = { "sys_enter_unshare" },
+		[WARD_KK_K_MODULE] = { "sys_enter_init_module", "sys_enter_finit_module" },
+	};
+	int n = 0, err;
+
+	if (kind == WARD_KK_K_OPEN || b->kk_links[kind][0])
+		return 0;
+	for (int i = 0; i < 2 && tps[kind][i]; i++) {
+		struct bpf_program *prog = kind == WARD_KK_K_CONNECT ? b->skel->progs.sys_enter_kk_conn :
+					   b->skel->progs.sys_enter_kk;
+		struct bpf_link *l = bpf_program__attach_tracepoint(prog, "syscalls", tps[kind][i]);
+
+		if (!l) {
+			err = -errno;
+			ward_dbg("sensor: no tracepoint syscalls/%s", tps[kind][i]);
+			kk_detach(b, kind);
+			return err ? err : -ENOENT;
+		}
+		b->kk_links[kind][n++] = l;
+	}
+	if (kind == WARD_KK_K_CONNECT) {
+		struct bpf_program *progs[2] = { b->skel->progs.kk_connect4, b->skel->progs.kk_connect6 };
+
+		if (b->cg_fd < 0)
+			b->cg_fd = open_cgroup2_root();
+		if (b->cg_fd < 0) {
+			kk_detach(b, kind);
+			return -ENOENT;
+		}
+		for (int i = 0; i < 2; i++) {
+			struct bpf_link *l = bpf_program__attach_cgroup(progs[i], b->cg_fd);
+
+			if (!l) {
+				err = -errno;
+				kk_detach(b, kind);
+				return err ? err : -EINVAL;
+			}
+			b->kk_links[kind][n++] = l;
+		}
+	}
+	return 0;
+}
+
+static bool kk_key_in(const struct ward_sensor_sys_kill_entry *e, size_t cnt,
+		      const struct ward_kk_key *k)
+{
+	for (size_t i = 0; i < cnt; i++)
+		if (memcmp(&e[i].key, k, sizeof(*k)) == 0)
+			return true;
+	return false;
+}
+
+int ward_bpf_sensor_set_sys_kill_policies(struct ward_bpf_sensor *b,
+					  const struct ward_sensor_sys_kill_entry *entries, size_t cnt,
+					  uint32_t *unavailable)
+{
+	int fd = bpf_map__fd(b->skel->maps.kk_sys);
+	struct ward_kk_key key, next;
+	struct ward_kk_key *stale;
+	uint32_t want = 0, have = 0;
+	size_t stale_cnt = 0;
+	int err = 0;
+
+	*unavailable = 0;
+	if (cnt > WARD_KK_SYS_MAX)
+		return -E2BIG;
+	for (size_t i = 0; i < cnt; i++)
+		if (entries[i].key.kind > WARD_KK_K_NONE && entries[i].key.kind < WARD_KK_K_CNT)
+			want |= 1u << entries[i].key.kind;
+	for (int k = 1; k < WARD_KK_K_CNT; k++) {
+		if (!(want & (1u << k)))
+			continue;
+		if (kk_attach(b, k) == 0)
+			have |= 1u << k;
+		else
+			*unavailable |= 1u << k;
+	}
+	/* new entries, then the kinds switch on, then stale entries and unused hooks go */
+	for (size_t i = 0; i < cnt; i++) {
+		if (!(have & (1u << entries[i].key.kind)))
+			continue;
+		if (bpf_map_update_elem(fd, &entries[i].key, &entries[i].pol, BPF_ANY) < 0)
+			return -errno;
+	}
+	__atomic_store_n(&b->skel->bss->kk_kinds,
+			 (__atomic_load_n(&b->skel->bss->kk_kinds, __ATOMIC_RELAXED) &
+			  (1u << WARD_KK_KIND_EXEC)) | have, __ATOMIC_RELAXED);
+	stale = ward_xcalloc(WARD_KK_SYS_MAX, sizeof(*stale));
+	for (int r = bpf_map_get_next_key(fd, NULL, &next); r == 0 && stale_cnt < WARD_KK_SYS_MAX;
+	     r = bpf_map_get_next_key(fd, &key, &next)) {
+		key = next;
+		if (!(have & (1u << key.kind)) || !kk_key_in(entries, cnt, &key))
+			stale[stale_cnt++] = key;
+	}
+	for (size_t i = 0; i < stale_cnt; i++)
+		if (bpf_map_delete_elem(fd, &stale[i]) < 0 && errno != ENOENT && !err)
+			err = -errno;
+	free(stale);
+	for (int k = 1; k < WARD_KK_K_CNT; k++)
+		if (!(have & (1u << k)))
+			kk_detach(b, k);
+	return err;
 }
 
 static bool is_gate_only(const struct ward_syscall_def *d)
@@ -226,6 +384,7 @@ int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_se
 	int err, outer_fd;
 
 	libbpf_set_print(libbpf_log);
+	b->cg_fd = -1;
 	b->batch = ward_xmalloc(BATCH_BYTES + WARD_EV_MAX);
 	b->recs = ward_xcalloc(BATCH_RECS, sizeof(*b->recs));
 	if (ring_bytes & (ring_bytes - 1) || ring_bytes < 4096) {
@@ -257,6 +416,11 @@ int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_se
 	bpf_map__set_max_entries(b->skel->maps.rings, (__u32)b->ncpu);
 	bpf_map__set_max_entries(b->skel->maps.scratch, (__u32)b->ncpu);
 	bpf_program__set_autoattach(b->skel->progs.sys_exit, false);
+	/* kill-policy hooks are attached when policies arrive */
+	bpf_program__set_autoattach(b->skel->progs.sys_enter_kk, false);
+	bpf_program__set_autoattach(b->skel->progs.sys_enter_kk_conn, false);
+	bpf_program__set_autoattach(b->skel->progs.kk_connect4, false);
+	bpf_program__set_autoattach(b->skel->progs.kk_connect6, false);
 	/* every inner ring must match the template's size, so the first ring is the template */
 	b->ring_fds = ward_xcalloc((size_t)b->ncpu, sizeof(int));
 	for (int cpu = 0; cpu < b->ncpu; cpu++) {
@@ -333,6 +497,8 @@ void ward_bpf_sensor_detach(struct ward_bpf_sensor *b)
 	for (size_t i = 0; i < b->links_cnt; i++)
 		bpf_link__destroy(b->links[i]);
 	b->links_cnt = 0;
+	for (int k = 0; k < WARD_KK_K_CNT; k++)
+		kk_detach(b, k);
 	ward_tracer__detach(b->skel);
 }
 
@@ -343,6 +509,10 @@ void ward_bpf_sensor_close(struct ward_bpf_sensor *b)
 	for (size_t i = 0; i < b->links_cnt; i++)
 		bpf_link__destroy(b->links[i]);
 	free(b->links);
+	for (int k = 0; k < WARD_KK_K_CNT; k++)
+		kk_detach(b, k);
+	if (b->cg_fd >= 0)
+		close(b->cg_fd);
 	ring_buffer__free(b->rb);
 	if (b->ring_fds) {
 		for (int i = 0; i < b->ncpu; i++)

@@ -21,6 +21,11 @@ int ward_bpf_sensor_set_kill_policies(struct ward_bpf_sensor *b,
 				      const struct ward_sensor_kill_entry *entries, size_t cnt,
 				      uint32_t ward_tgid);
 uint64_t ward_bpf_sensor_kernel_kills(struct ward_bpf_sensor *b);
+uint64_t ward_bpf_sensor_kernel_kills_limited(struct ward_bpf_sensor *b);
+int ward_bpf_sensor_set_sys_kill_policies(struct ward_bpf_sensor *b,
+					  const struct ward_sensor_sys_kill_entry *entries, size_t cnt,
+					  uint32_t *unavailable);
+void ward_bpf_sensor_set_kill_rate(struct ward_bpf_sensor *b, uint32_t per_min);
 void ward_bpf_sensor_stats(struct ward_bpf_sensor *b, struct ward_sensor_stats *st);
 
 #endif

@@ -4,7 +4,10 @@
 /* The exec blocker library against the real kernel: on a private tmpfs, exec of a blocked
  * path fails with EPERM and the callback (on the blocker's thread) sees the pid and path;
  * another file on the same mount runs; a hash rule matches a copy; after free, exec works
- * again (fail-open). Needs root (mount, fanotify); skipped otherwise. Also run under TSan. */
+ * again (fail-open). Entries added while the blocker runs take effect at once, including a
+ * hash whose file was already hashed and allowed (the cache holds digests, not verdicts);
+ * entries that would deny ward itself, a dynamic loader or a protected name are refused.
+ * Needs root (mount, fanotify); skipped otherwise. Also run under TSan. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -97,6 +100,14 @@ static int copy(const char *from, const char *to)
 	return r;
 }
 
+static int add(struct ward_blocker *b, enum ward_block_kind kind, const char *what)
+{
+	struct ward_block_entry e = { kind, what, "test" };
+	char why[512];
+
+	return ward_blocker_add(b, &e, why, sizeof(why));
+}
+
 static void test_blocker(void **state)
 {
 	struct seen s = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -127,10 +138,11 @@ static void test_blocker(void **state)
 	close(fd);
 
 	assert_int_equal(ward_blocker_new(&b), 0);
-	assert_int_equal(ward_blocker_add(b, WARD_BLOCK_PATH, blocked), 0);
-	assert_int_equal(ward_blocker_add(b, WARD_BLOCK_SHA256, ward_hex(sha, sizeof(sha), hex)), 0);
-	assert_int_equal(ward_blocker_add(b, WARD_BLOCK_SHA256, "zz"), -EINVAL);
-	assert_int_equal(ward_blocker_add(b, WARD_BLOCK_DIR, blocked), -ENOTDIR);
+	assert_int_equal(add(b, WARD_BLOCK_PATH, blocked), 0);
+	assert_int_equal(add(b, WARD_BLOCK_SHA256, ward_hex(sha, sizeof(sha), hex)), 1);
+	assert_int_equal(add(b, WARD_BLOCK_SHA256, "zz"), -EINVAL);
+	assert_int_equal(add(b, WARD_BLOCK_DIR, blocked), -ENOTDIR);
+	assert_int_equal(add(b, WARD_BLOCK_PATH, blocked), -EEXIST);
 	assert_int_equal(ward_blocker_start(b, on_deny, &s), 0);
 	assert_int_equal(ward_blocker_start(b, on_deny, &s), -EBUSY);
 
@@ -154,16 +166,67 @@ static void test_blocker(void **state)
 	assert_int_equal(ndeny, 3);
 	assert_true(nallow >= 1);
 
+	/* runtime additions: a path, and a hash of a file the thread already hashed (allowed) */
+	assert_int_equal(add(b, WARD_BLOCK_PATH, allowed), 2);
+	assert_int_equal(try_exec(allowed, NULL), EPERM);
+	snprintf(hashcopy, sizeof(hashcopy), "%s/other", dir);
+	assert_int_equal(copy("/bin/echo", hashcopy), 0);
+	assert_int_equal(try_exec(hashcopy, NULL), 0);
+	fd = open(hashcopy, O_RDONLY);
+	assert_int_equal(ward_sha256_fd(fd, sha), 0);
+	close(fd);
+	assert_int_equal(add(b, WARD_BLOCK_SHA256, ward_hex(sha, sizeof(sha), hex)), 3);
+	assert_int_equal(try_exec(hashcopy, NULL), EPERM);
+	assert_int_equal(ward_blocker_count(b), 4);
+
 	ward_blocker_free(b);
 	assert_int_equal(try_exec(blocked, NULL), 0); /* fail-open once the group is gone */
 	umount2(dir, MNT_DETACH);
 	rmdir(dir);
 }
 
+/* Never ward itself, the host's init or a dynamic loader, by path, dir or content. */
+static void test_protected(void **state)
+{
+	struct ward_blocker *b;
+	char why[512], self[4096], hex[65];
+	uint8_t sha[WARD_SHA256_LEN];
+	struct ward_block_entry e = { WARD_BLOCK_PATH, "/proc/self/exe", "test" };
+	ssize_t n;
+	int fd;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(ward_blocker_new(&b), 0);
+	assert_int_equal(ward_blocker_add(b, &e, why, sizeof(why)), -WARD_E_PROTECTED);
+	assert_non_null(strstr(why, "refusing to block"));
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	assert_true(n > 0);
+	self[n] = '\0';
+	*strrchr(self, '/') = '\0';
+	assert_int_equal(add(b, WARD_BLOCK_DIR, self), -WARD_E_PROTECTED);
+	assert_int_equal(add(b, WARD_BLOCK_DIR, "/"), -WARD_E_PROTECTED);
+	assert_int_equal(add(b, WARD_BLOCK_PATH, "/lib64/ld-linux-x86-64.so.2") == -WARD_E_PROTECTED ||
+			 access("/lib64/ld-linux-x86-64.so.2", F_OK) != 0, 1);
+	fd = open("/proc/self/exe", O_RDONLY);
+	assert_int_equal(ward_sha256_fd(fd, sha), 0);
+	close(fd);
+	assert_int_equal(add(b, WARD_BLOCK_SHA256, ward_hex(sha, sizeof(sha), hex)),
+			 -WARD_E_PROTECTED);
+	ward_blocker_protect_name(b, "true");
+	e.what = "/bin/true";
+	assert_int_equal(ward_blocker_add(b, &e, why, sizeof(why)), -WARD_E_PROTECTED);
+	assert_non_null(strstr(why, "respond.protected"));
+	assert_int_equal(ward_blocker_count(b), 0);
+	ward_blocker_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blocker),
+		cmocka_unit_test(test_protected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Which kill rules the kernel may decide at exec (ward_rules_kernel_kills), table-driven,
- * and exactness: for every qualifying rule, a model of the BPF decision (bpf/tracer.bpf.c
- * kk_check) over a grid of exec events agrees with ward_rules_eval on every one. */
+/* Which kill rules the kernel may decide (ward_rules_kernel_kills), table-driven, and
+ * exactness: for every qualifying rule, a model of the BPF decision (bpf/tracer.bpf.c
+ * kk_check, kk_sys_match, kk_open_exit, kk_connect_enter) over a grid of events (exec,
+ * open, connect, ptrace, setns, unshare, module load) agrees with ward_rules_eval on every
+ * one. */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -132,6 +135,8 @@ static bool kernel_kills(const struct ward_kernel_kill *k, int nr, const char *c
 {
 	bool ok = false;
 
+	if (k->kind != 0 || k->memfd)
+		return false;
 	if (!((nr == 59 && k->execve) || (nr == 322 && k->execveat)))
 		return false;
 	if (k->where == WARD_KK_IN_CONTAINER && !in_container)
@@ -235,11 +240,298 @@ static void test_exact_against_eval(void **state)
 	assert_true(kills < checked);
 }
 
+/* ---- other syscalls ---- */
+
+static const char doc2[] =
+	"- macro: container\n  condition: (container.id != host)\n"
+	"- list: secrets\n  items: [/etc/shadow, /etc/gshadow]\n"
+	"- rule: Q open shadow\n  desc: d\n  condition: evt.type in (open, openat) and fd.name in (secrets) and proc.name = cat\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: Q open in container\n  desc: d\n  condition: evt.type = openat and fd.name = /etc/shadow and container\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N open relative\n  desc: d\n  condition: evt.type = openat and fd.name in (etc/shadow, /etc//shadow, /etc/./shadow, /etc/)\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N open prefix\n  desc: d\n  condition: evt.type = openat and fd.name startswith /etc/\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N open no path\n  desc: d\n  condition: evt.type = openat and proc.name = cat\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N open write flag\n  desc: d\n  condition: evt.type = openat and fd.name = /etc/shadow and evt.is_open_write = true\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: Q connect\n  desc: d\n  condition: evt.type = connect and fd.sip = 127.0.0.1 and fd.sport = 4444 and proc.name = nc\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: Q connect ports\n  desc: d\n  condition: evt.type = connect and fd.rport in (4444, 5555) and fd.rip in (::1, 10.1.2.3)\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N connect net\n  desc: d\n  condition: evt.type = connect and fd.snet = 10.0.0.0/8\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N connect odd ip\n  desc: d\n  condition: evt.type = connect and fd.sip = 127.000.0.1\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: Q ptrace attach\n  desc: d\n  condition: evt.type = ptrace and evt.arg.request in (PTRACE_ATTACH, PTRACE_SEIZE) and proc.pname = bash\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N ptrace odd request\n  desc: d\n  condition: evt.type = ptrace and evt.arg.request = PTRACE_NOSUCH\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: Q setns in container\n  desc: d\n  condition: evt.type = setns and container\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: Q unshare\n  desc: d\n  condition: evt.type = unshare and proc.name in (unshare, nc)\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N unshare flags\n  desc: d\n  condition: evt.type = unshare and evt.arg.flags contains CLONE_NEWNS\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: Q memfd exec\n  desc: d\n  condition: evt.type in (execve, execveat) and proc.is_exe_from_memfd = true\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N memfd false\n  desc: d\n  condition: evt.type = execve and proc.is_exe_from_memfd = false and proc.name = nc\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: Q module\n  desc: d\n  condition: evt.type in (init_module, finit_module) and container.id = host\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n";
+
+static const struct {
+	const char *rule;
+	unsigned kind;
+	size_t nrs, names, objs, ports;
+} qualify2[] = {
+	{ "Q open shadow", WARD_KK_K_OPEN, 2, 1, 2, 0 },
+	{ "Q open in container", WARD_KK_K_OPEN, 1, 0, 1, 0 },
+	{ "Q connect", WARD_KK_K_CONNECT, 1, 1, 1, 1 },
+	{ "Q connect ports", WARD_KK_K_CONNECT, 1, 0, 2, 2 },
+	{ "Q ptrace attach", WARD_KK_K_PTRACE, 1, 0, 0, 0 },
+	{ "Q setns in container", WARD_KK_K_SETNS, 1, 0, 0, 0 },
+	{ "Q unshare", WARD_KK_K_UNSHARE, 1, 2, 0, 0 },
+	{ "Q memfd exec", 0, 0, 0, 0, 0 },
+	{ "Q module", WARD_KK_K_MODULE, 2, 0, 0, 0 },
+};
+
+static struct ward_ruleset *RS2;
+
+static void test_encode_path(void **state)
+{
+	uint8_t out[WARD_KK_PATH];
+	char longp[400];
+
+	(void)state;
+	assert_true(ward_kk_encode_path("/etc/shadow", 11, out));
+	assert_memory_equal(out, "shadow\0etc\0\0", 12);
+	assert_true(ward_kk_encode_path("/a", 2, out));
+	assert_memory_equal(out, "a\0\0", 3);
+	assert_false(ward_kk_encode_path("/", 1, out));
+	assert_false(ward_kk_encode_path("etc/x", 5, out));
+	assert_false(ward_kk_encode_path("/etc//x", 7, out));
+	assert_false(ward_kk_encode_path("/etc/../x", 9, out));
+	assert_false(ward_kk_encode_path("/etc/./x", 8, out));
+	assert_false(ward_kk_encode_path("/etc/x/", 7, out));
+	memset(longp, 'a', sizeof(longp));
+	longp[0] = '/';
+	assert_false(ward_kk_encode_path(longp, 256, out));
+	assert_true(ward_kk_encode_path(longp, 254, out));
+}
+
+static void test_sys_rules_qualify(void **state)
+{
+	struct ward_rules_opts o = { .min_priority = WARD_PRIO_INFORMATIONAL };
+	struct ward_rules_report rep = { 0 };
+	struct ward_kernel_kill *kk = calloc(32, sizeof(*kk));
+	int n;
+
+	(void)state;
+	assert_int_equal(ward_rules_load_mem("kk2.yaml", doc2, sizeof(doc2) - 1, &o, &rep, &RS2), 0);
+	for (size_t i = 0; i < rep.msgs_cnt; i++)
+		if (rep.msgs[i].is_error)
+			fprintf(stderr, "%s\n", rep.msgs[i].d.msg);
+	assert_int_equal(rep.errors, 0);
+	ward_rules_report_free(&rep);
+	n = ward_rules_kernel_kills(RS2, kk, 32);
+	for (int i = 0; i < n; i++)
+		fprintf(stderr, "qualifies: %s\n", ward_rules_get(RS2, kk[i].rule)->name);
+	assert_int_equal(n, (int)(sizeof(qualify2) / sizeof(qualify2[0])));
+	for (int i = 0; i < n; i++) {
+		size_t objs = kk[i].kind == WARD_KK_K_OPEN ? kk[i].paths_cnt : kk[i].addrs_cnt;
+
+		assert_string_equal(ward_rules_get(RS2, kk[i].rule)->name, qualify2[i].rule);
+		assert_int_equal(kk[i].kind, qualify2[i].kind);
+		assert_int_equal(kk[i].nrs_cnt, qualify2[i].nrs);
+		assert_int_equal(kk[i].names_cnt, qualify2[i].names);
+		assert_int_equal(objs, qualify2[i].objs);
+		assert_int_equal(kk[i].ports_cnt, qualify2[i].ports);
+	}
+	/* ATTACH is 16, SEIZE 0x4206: bits 16 and 38 */
+	assert_int_equal(kk[4].req_mask, (1ull << 16) | (1ull << 38));
+	assert_true(kk[7].memfd);
+	free(kk);
+}
+
+/* The BPF decision for a non-exec event (or a memfd exec), as the programs make it. */
+static bool kernel_kills_sys(const struct ward_kernel_kill *k, const struct ward_event *ev,
+			     const char *comm, const char *pcomm, bool in_ct)
+{
+	const struct ward_ev_raw *r = ev->raw;
+	bool ok;
+
+	if (k->kind == 0) {
+		if (!k->memfd || r->kind != WARD_EV_EXEC || !(r->flags & WARD_F_EXE_MEMFD))
+			return false;
+		if (!((r->nr == 59 && k->execve) || (r->nr == 322 && k->execveat)))
+			return false;
+	} else {
+		ok = false;
+		for (size_t i = 0; i < k->nrs_cnt; i++)
+			ok |= k->nrs[i] == r->nr;
+		if (!ok)
+			return false;
+	}
+	if (k->where == WARD_KK_IN_CONTAINER && !in_ct)
+		return false;
+	if (k->where == WARD_KK_ON_HOST && in_ct)
+		return false;
+	if (k->names_cnt) {
+		ok = false;
+		for (size_t i = 0; i < k->names_cnt; i++)
+			ok |= !strcmp(k->names[i], comm);
+		if (!ok)
+			return false;
+	}
+	if (k->pnames_cnt) {
+		ok = false;
+		for (size_t i = 0; i < k->pnames_cnt; i++)
+			ok |= !strcmp(k->pnames[i], pcomm);
+		if (!ok)
+			return false;
+	}
+	if (k->req_mask && !((k->req_mask >> ward_kk_req_bit(r->args[0])) & 1))
+		return false;
+	if (k->kind == WARD_KK_K_OPEN) {
+		uint8_t enc[WARD_KK_PATH];
+
+		/* only a successful open with the kernel's path of the file */
+		if (r->ret < 0 || !ward_kk_encode_path(ev->path, strlen(ev->path), enc))
+			return false;
+		ok = false;
+		for (size_t i = 0; i < k->paths_cnt; i++)
+			ok |= !memcmp(k->paths[i], enc, WARD_KK_PATH);
+		return ok;
+	}
+	if (k->kind == WARD_KK_K_CONNECT) {
+		if (r->remote.family != AF_INET && r->remote.family != AF_INET6)
+			return false;
+		if (k->addrs_cnt) {
+			size_t alen = r->remote.family == AF_INET ? 4 : 16;
+
+			ok = false;
+			for (size_t i = 0; i < k->addrs_cnt; i++)
+				ok |= k->addrs[i].family == r->remote.family &&
+				      !memcmp(k->addrs[i].addr, r->remote.addr, alen);
+			if (!ok)
+				return false;
+		}
+		if (k->ports_cnt) {
+			ok = false;
+			for (size_t i = 0; i < k->ports_cnt; i++)
+				ok |= k->ports[i] == r->remote.port;
+			if (!ok)
+				return false;
+		}
+	}
+	return true;
+}
+
+static void test_sys_exact_against_eval(void **state)
+{
+	static const char *const comms[] = { "cat", "nc", "unshare", "3" };
+	static const char *const pcomms[] = { "bash", "sshd" };
+	static const struct { int nr; const char *type; uint16_t kind; } evs[] = {
+		{ 2, "open", WARD_EV_OPEN }, { 257, "openat", WARD_EV_OPEN },
+		{ 437, "openat2", WARD_EV_OPEN }, { 42, "connect", WARD_EV_CONNECT },
+		{ 101, "ptrace", WARD_EV_PTRACE }, { 308, "setns", WARD_EV_SETNS },
+		{ 272, "unshare", WARD_EV_UNSHARE }, { 313, "finit_module", WARD_EV_MODULE },
+		{ 59, "execve", WARD_EV_EXEC }, { 322, "execveat", WARD_EV_EXEC },
+	};
+	static const char *const paths[] = { "/etc/shadow", "/etc/gshadow", "/etc/passwd",
+					     "/tmp/etc/shadow" };
+	static const struct { int af; const char *ip; } peers[] = {
+		{ AF_INET, "127.0.0.1" }, { AF_INET, "10.1.2.3" }, { AF_INET6, "::1" },
+	};
+	static const uint16_t ports[] = { 4444, 5555, 80 };
+	static const uint64_t reqs[] = { 16, 0x4206, 4, 0 };
+	struct ward_kernel_kill *kk = calloc(32, sizeof(*kk));
+	struct ward_container ct;
+	int n, checked = 0, kills = 0;
+
+	(void)state;
+	n = ward_rules_kernel_kills(RS2, kk, 32);
+	memset(&ct, 0, sizeof(ct));
+	ct.runtime = WARD_RT_DOCKER;
+	snprintf(ct.id, sizeof(ct.id), "%s", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	for (size_t e = 0; e < sizeof(evs) / sizeof(evs[0]); e++)
+	for (size_t c = 0; c < sizeof(comms) / sizeof(comms[0]); c++)
+	for (size_t p = 0; p < sizeof(pcomms) / sizeof(pcomms[0]); p++)
+	for (int in_ct = 0; in_ct < 2; in_ct++)
+	for (size_t v = 0; v < 12; v++) { /* the variant: path, peer x port, request, memfd */
+		struct ward_ev_raw raw;
+		struct ward_event ev;
+		struct hits h = { 0 };
+		struct ward_proc *self;
+
+		mkproc(100, 2 * SEC, 1, 1 * SEC, pcomms[p]);
+		self = mkproc(300, 10 * SEC, 100, 2 * SEC, comms[c]);
+		memset(&raw, 0, sizeof(raw));
+		memset(&ev, 0, sizeof(ev));
+		raw.kind = evs[e].kind;
+		raw.nr = (int16_t)evs[e].nr;
+		raw.pid = raw.tid = 300;
+		raw.ppid = 100;
+		raw.pstart = 10 * SEC;
+		raw.ppstart = 2 * SEC;
+		raw.ts = 11 * SEC;
+		snprintf(raw.comm, sizeof(raw.comm), "%s", comms[c]);
+		ev.raw = &raw;
+		ev.type = evs[e].type;
+		ev.category = "x";
+		ev.path = ev.path_raw = ev.path2 = ev.aux = ev.filename = ev.argv = ev.cwd = ev.cgroup = "";
+		ev.fd = -1;
+		ev.proc = self;
+		ev.container = in_ct ? &ct : NULL;
+		if (raw.kind == WARD_EV_OPEN) {
+			/* v 0-3 succeed, 4-7 fail (no fd; fd.name is the string passed) */
+			raw.ret = v < 4 ? 3 : -2;
+			if (v >= 8)
+				continue;
+			raw.fd_type = v < 4 ? WARD_FD_FILE : WARD_FD_NONE;
+			ev.path = ev.aux = paths[v % 4];
+			ev.fd = v < 4 ? 3 : -1;
+		} else if (raw.kind == WARD_EV_CONNECT) {
+			if (v >= 9)
+				continue;
+			raw.fd_type = peers[v / 3].af == AF_INET ? WARD_FD_IPV4 : WARD_FD_IPV6;
+			raw.remote.family = (uint16_t)peers[v / 3].af;
+			raw.remote.port = ports[v % 3];
+			inet_pton(peers[v / 3].af, peers[v / 3].ip, raw.remote.addr);
+			raw.local.family = raw.remote.family;
+			raw.local.port = 40000;
+			raw.ret = -1;
+			ev.fd = 3;
+		} else if (raw.kind == WARD_EV_PTRACE) {
+			if (v >= 4)
+				continue;
+			raw.args[0] = reqs[v];
+		} else if (raw.kind == WARD_EV_EXEC) {
+			if (v >= 2)
+				continue;
+			if (v)
+				raw.flags |= WARD_F_EXE_MEMFD;
+			ev.category = "process";
+		} else if (v) {
+			continue;
+		}
+		ward_rules_eval(RS2, &ev, PT, on_match, &h);
+		for (int i = 0; i < n; i++) {
+			bool k = kernel_kills_sys(&kk[i], &ev, comms[c], pcomms[p], in_ct);
+
+			if (k && !h.hit[kk[i].rule])
+				fail_msg("rule '%s' on %s by %s from %s (variant %zu, %s): the kernel kills, "
+					 "the rule does not match", ward_rules_get(RS2, kk[i].rule)->name,
+					 evs[e].type, comms[c], pcomms[p], v, in_ct ? "container" : "host");
+			/* the kernel decides successful opens only: a failed open is user space's */
+			if (!k && h.hit[kk[i].rule] && !(raw.kind == WARD_EV_OPEN && raw.ret < 0))
+				fail_msg("rule '%s' on %s by %s from %s (variant %zu, %s): the rule matches, "
+					 "the kernel does not kill", ward_rules_get(RS2, kk[i].rule)->name,
+					 evs[e].type, comms[c], pcomms[p], v, in_ct ? "container" : "host");
+			kills += k;
+			checked++;
+		}
+	}
+	fprintf(stderr, "sys grid: %d decisions, %d kills\n", checked, kills);
+	assert_true(kills > 0);
+	assert_true(kills < checked);
+	free(kk);
+	ward_rules_free(RS2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_which_rules_qualify),
 		cmocka_unit_test(test_exact_against_eval),
+		cmocka_unit_test(test_encode_path),
+		cmocka_unit_test(test_sys_rules_qualify),
+		cmocka_unit_test(test_sys_exact_against_eval),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

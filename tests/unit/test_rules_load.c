@@ -306,6 +306,51 @@ static void test_merge_errors(void **state)
 	ward_rules_free(rs);
 }
 
+/* ward's per-rule `mode:` key: parsed, replaced through override:, never appended, and a
+ * bad value is an error naming file:line:col. */
+static void test_rule_mode(void **state)
+{
+	static const char doc[] =
+		"- rule: Global\n  condition: evt.type = open\n  output: o\n  priority: INFO\n"
+		"  actions: [kill]\n"
+		"- rule: Enf\n  condition: evt.type = open\n  output: o\n  priority: INFO\n"
+		"  actions: [kill]\n  mode: enforce\n"
+		"- rule: Det\n  condition: evt.type = open\n  output: o\n  priority: INFO\n"
+		"  mode: detect\n"
+		"- rule: Global\n  mode: detect\n  override:\n    mode: replace\n"
+		"- rule: Enf\n  mode: detect\n  override:\n    mode: append\n"
+		"- rule: Bad\n  condition: evt.type = open\n  output: o\n  priority: INFO\n"
+		"  mode: enforced\n"
+		"- rule: Det\n  condition: and proc.name = x\n  append: true\n";
+	struct ward_rules_report rep;
+	struct ward_ruleset *rs;
+	bool bad_seen = false, append_seen = false;
+
+	(void)state;
+	assert_int_equal(ward_rules_load_mem("mode.yaml", doc, sizeof(doc) - 1, NULL, &rep, &rs), 0);
+	for (size_t k = 0; k < rep.msgs_cnt; k++) {
+		const struct ward_rules_msg *m = &rep.msgs[k];
+
+		print_message("  %s:%d:%d %s\n", m->d.file, m->d.line, m->d.column, m->d.msg);
+		if (m->is_error && m->d.line == 29 && m->d.column == 9 &&
+		    strstr(m->d.msg, "invalid mode 'enforced' (expected enforce or detect)") &&
+		    !strcmp(m->d.file, "mode.yaml"))
+			bad_seen = true;
+		if (m->is_error && strstr(m->d.msg, "'mode' can only be replaced, not appended"))
+			append_seen = true;
+	}
+	assert_true(bad_seen);
+	assert_true(append_seen);
+	assert_int_equal(rep.errors, 2);
+	assert_int_equal(ward_rules_count(rs), 3); /* Bad is left out */
+	assert_string_equal(ward_rules_get(rs, 0)->name, "Global");
+	assert_int_equal(ward_rules_get(rs, 0)->mode, WARD_RMODE_DETECT);   /* replaced */
+	assert_int_equal(ward_rules_get(rs, 1)->mode, WARD_RMODE_ENFORCE);  /* append refused */
+	assert_int_equal(ward_rules_get(rs, 2)->mode, WARD_RMODE_DETECT);   /* kept by append: true */
+	ward_rules_report_free(&rep);
+	ward_rules_free(rs);
+}
+
 static void test_yaml_syntax_error(void **state)
 {
 	static const char doc[] = "- rule: x\n  condition: [unclosed\n- rule: y\n";
@@ -653,6 +698,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_append_override_dirs),
 		cmocka_unit_test(test_merge_errors),
+		cmocka_unit_test(test_rule_mode),
 		cmocka_unit_test(test_yaml_syntax_error),
 		cmocka_unit_test(test_exceptions),
 		cmocka_unit_test(test_output),
