@@ -53,6 +53,8 @@
 #define WARD_SCAN_MAX_RULES 1024                /* secret rules in a rule file */
 #define WARD_SCAN_MAX_RULE_FILE (1u << 20)
 #define WARD_SCAN_MAX_IGNORE_FILE (4u << 20)
+#define WARD_SCAN_PIPE_JOBS 1024                /* files queued for the analysis worker */
+#define WARD_SCAN_PIPE_BYTES (4u << 20)         /* the worker's content ring */
 
 /* response actions and forensic bundles (src/respond) */
 #define WARD_RESPOND_MAX_PIDS 4096             /* processes acted on in one cgroup */

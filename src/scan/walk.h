@@ -93,10 +93,8 @@ int ward_scan_conclude(struct ward_scan_ctx *c, int rc, struct ward_scan_result 
  * Content analysis worker (pipe.c). Queued files are copied into a fixed ring of
  * WARD_SCAN_PIPE_BYTES; a file that does not fit in it (content + path) is analyzed on the
  * reading thread once the queue is empty, from the reader's own buffer. So the worker adds
- * exactly the ring to the scan's memory, whatever the image holds.
+ * exactly the ring to the scan's memory, whatever the image holds. Limits: common/limits.h.
  */
-#define WARD_SCAN_PIPE_JOBS 1024
-#define WARD_SCAN_PIPE_BYTES (4u << 20)
 
 /* Starts the worker (or the inline fallback when no thread can be made); returns 0. */
 int ward_scan_pipe_new(struct ward_scan_ctx *c, struct ward_scan_pipe **out);
