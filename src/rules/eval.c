@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Evaluation of compiled conditions against one event, and the per-event driver: find the
- * event's type bucket, evaluate each rule in it in load order, render the output of the
+ * event's type bucket, evaluate each rule of its plan (the rules of the bucket in load
+ * order, conditions specialized for the type) in turn, render the output of the
  * ones that match and hand them to the caller. Nothing here allocates on a non-matching
  * event; the only shared writes are the relaxed atomic hit counters. Comparison with an
  * absent value is false (so "not" of it is true), as in Falco.
@@ -102,6 +103,42 @@ static bool pmatch(const struct ward_rcmp *m, const char *s, size_t len)
 	return false;
 }
 
+bool ward_rmulti_match(const struct ward_rmulti *mu, const char *s, size_t len)
+{
+	size_t lo = 0, hi = mu->exact_cnt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = str_cmp(mu->exact[mid].s, mu->exact[mid].len, s, len);
+
+		if (r == 0)
+			return true;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = 0; i < mu->prefix_cnt; i++) {
+		const struct ward_rstr *p = &mu->prefix[i];
+
+		if (len >= p->len && memcmp(s, p->s, p->len) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < mu->suffix_cnt; i++) {
+		const struct ward_rstr *p = &mu->suffix[i];
+
+		if (len >= p->len && memcmp(s + len - p->len, p->s, p->len) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < mu->infix_cnt; i++) {
+		const struct ward_rstr *p = &mu->infix[i];
+
+		if (p->len == 0 || memmem(s, len, p->s, p->len) != NULL)
+			return true;
+	}
+	return false;
+}
+
 static __thread pcre2_match_data *re_md;
 
 static bool match_value(const struct ward_rcmp *m, const struct ward_rval *v)
@@ -132,6 +169,8 @@ static bool match_value(const struct ward_rcmp *m, const struct ward_rval *v)
 		return m->op == WARD_OP_NE ? !hit : hit;
 	}
 	s = ward_rval_str(v, num, sizeof(num), &len);
+	if (m->cv == WARD_RCV_MULTI)
+		return ward_rmulti_match(m->multi, s, len);
 	switch (m->op) {
 	case WARD_OP_EQ:
 		return len == m->len && memcmp(s, m->s, len) == 0;
@@ -170,6 +209,11 @@ static bool match_value(const struct ward_rcmp *m, const struct ward_rval *v)
 	default:
 		return false;
 	}
+}
+
+bool ward_rcmp_match(const struct ward_rcmp *m, const struct ward_rval *v)
+{
+	return m->op == WARD_OP_EXISTS || match_value(m, v);
 }
 
 /* Kept out of line: its locals would otherwise enlarge the frame of every recursive
@@ -269,7 +313,7 @@ int ward_rules_eval(const struct ward_ruleset *rs, const struct ward_event *ev,
 		    struct ward_proc_table *pt, ward_rule_match_fn fn, void *arg)
 {
 	struct ward_rx x;
-	const uint32_t *list;
+	const struct ward_rplan *plan;
 	uint32_t cnt;
 	int matches = 0;
 
@@ -278,20 +322,20 @@ int ward_rules_eval(const struct ward_ruleset *rs, const struct ward_event *ev,
 	ward_rx_init(&x, rs, ev, pt);
 	if (x.type_id < 0)
 		return 0;
-	list = rs->bucket_rules[x.type_id];
-	cnt = rs->bucket_cnt[x.type_id];
+	plan = rs->plan[x.type_id];
+	cnt = rs->plan_cnt[x.type_id];
 	for (uint32_t i = 0; i < cnt; i++) {
-		struct ward_rrule *r = &rs->rules[list[i]];
+		struct ward_rrule *r = &rs->rules[plan[i].rule];
 		struct ward_rule_match m;
 
-		if (!ward_rnode_eval(r->root, &x))
+		if (!ward_rnode_eval(plan[i].root, &x))
 			continue;
 		matches++;
 		atomic_fetch_add_explicit(&r->hits, 1, memory_order_relaxed);
 		if (!fn)
 			continue;
 		memset(&m, 0, sizeof(m));
-		m.index = list[i];
+		m.index = plan[i].rule;
 		m.rule = r->name;
 		m.priority = r->info.priority;
 		m.source = r->source;

@@ -204,6 +204,12 @@ void ward_rnames_put(struct ward_rnames *n, const char *name, size_t idx,
 
 struct ward_rusers;
 
+/* One rule of a type bucket's plan. */
+struct ward_rplan {
+	const struct ward_rnode *root;  /* the rule's condition specialized for the bucket */
+	uint32_t rule;                  /* index in rules[] */
+};
+
 /* Type buckets: syscall numbers, plus one for procexit. */
 #define WARD_RTYPE_PROCEXIT WARD_SC_MAX
 #define WARD_RTYPE_CNT (WARD_SC_MAX + 1)
@@ -224,6 +230,10 @@ struct ward_ruleset {
 	/* index: rules (in load order) per type, and the union of needed types */
 	uint32_t *bucket_rules[WARD_RTYPE_CNT];
 	uint32_t bucket_cnt[WARD_RTYPE_CNT];
+	/* what evaluation runs per type: each rule of the bucket that can match an event of
+	 * that type, with its condition specialized for the type (specialize.c) */
+	struct ward_rplan *plan[WARD_RTYPE_CNT];
+	uint32_t plan_cnt[WARD_RTYPE_CNT];
 	bool types_needed[WARD_RTYPE_CNT];
 	bool all_types;         /* some rule needs every event */
 	struct ward_rusers *users;
@@ -368,11 +378,26 @@ enum ward_rcv {
 	WARD_RCV_TYPES,   /* evt.type: bitmap over type buckets */
 	WARD_RCV_NETS,    /* CIDRs */
 	WARD_RCV_NONE,    /* exists */
+	WARD_RCV_MULTI,   /* an OR of string tests on one field merged (specialize.c): multi */
 };
 
 struct ward_rstr {
 	const char *s;
 	size_t len;
+};
+
+/* Several string tests on one field, any of which matches: equality (sorted for binary
+ * search), prefixes, suffixes and substrings. Built by the specialization pass from the
+ * children of an OR; strings point into the comparisons it replaced. */
+struct ward_rmulti {
+	const struct ward_rstr *exact;
+	size_t exact_cnt;
+	const struct ward_rstr *prefix;
+	size_t prefix_cnt;
+	const struct ward_rstr *suffix;
+	size_t suffix_cnt;
+	const struct ward_rstr *infix;
+	size_t infix_cnt;
 };
 
 struct ward_rnet {
@@ -394,6 +419,7 @@ struct ward_rcmp {
 	uint64_t *types;        /* bitmap of WARD_RTYPE_WORDS words */
 	struct ward_rnet *nets;
 	pcre2_code *re;
+	const struct ward_rmulti *multi; /* WARD_RCV_MULTI, in the ruleset's arena */
 };
 
 struct ward_rnode {
@@ -424,6 +450,19 @@ bool ward_rnode_types(const struct ward_rnode *n, bool types[WARD_RTYPE_CNT]);
 void ward_rcompile_optimize(struct ward_ruleset *rs);
 
 bool ward_rnode_eval(const struct ward_rnode *n, struct ward_rx *x);
+/* Whether the constant side of comparison m accepts value v (exists: always). */
+bool ward_rcmp_match(const struct ward_rcmp *m, const struct ward_rval *v);
+/* Whether s matches any test of mu. */
+bool ward_rmulti_match(const struct ward_rmulti *mu, const char *s, size_t len);
+
+/* specialize.c: after ward_rcompile_optimize, builds plan[] for every type bucket. Each
+ * rule's condition is rewritten for the bucket's event type: evt.type tests and other
+ * tests whose answer is fixed (evt.dir) become constants, AND/OR/NOT are simplified and
+ * flattened, and an OR's string tests on one field are merged into one WARD_RCV_MULTI
+ * comparison. Rules that cannot match an event of the type are left out of its plan.
+ * Nodes are shared where nothing changed and the rest are allocated in the arena; the
+ * compiled trees in rules[] and macros[] are not modified. */
+void ward_rspecialize(struct ward_ruleset *rs);
 
 /* output.c */
 int ward_rout_compile(struct ward_ruleset *rs, const char *tmpl, struct ward_rpos pos,
