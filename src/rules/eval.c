@@ -31,6 +31,23 @@ static bool icontains(const char *h, size_t hlen, const char *n, size_t nlen)
 	return false;
 }
 
+/* Whether n (nlen > 0) occurs in h. The haystacks are short (paths, command lines), where
+ * finding the first byte with memchr and comparing the rest beats memmem's setup. */
+static bool has_sub(const char *h, size_t hlen, const char *n, size_t nlen)
+{
+	const char *p = h, *end = h + hlen;
+
+	while (nlen <= (size_t)(end - p)) {
+		p = memchr(p, n[0], (size_t)(end - p) - nlen + 1);
+		if (!p)
+			return false;
+		if (memcmp(p + 1, n + 1, nlen - 1) == 0)
+			return true;
+		p++;
+	}
+	return false;
+}
+
 static int str_cmp(const char *a, size_t al, const char *b, size_t bl)
 {
 	int r = memcmp(a, b, al < bl ? al : bl);
@@ -133,7 +150,7 @@ bool ward_rmulti_match(const struct ward_rmulti *mu, const char *s, size_t len)
 	for (size_t i = 0; i < mu->infix_cnt; i++) {
 		const struct ward_rstr *p = &mu->infix[i];
 
-		if (p->len == 0 || memmem(s, len, p->s, p->len) != NULL)
+		if (p->len == 0 || has_sub(s, len, p->s, p->len))
 			return true;
 	}
 	return false;
@@ -186,7 +203,7 @@ static bool match_value(const struct ward_rcmp *m, const struct ward_rval *v)
 	case WARD_OP_PMATCH:
 		return pmatch(m, s, len);
 	case WARD_OP_CONTAINS:
-		return m->len == 0 || memmem(s, len, m->s, m->len) != NULL;
+		return m->len == 0 || has_sub(s, len, m->s, m->len);
 	case WARD_OP_ICONTAINS:
 		return icontains(s, len, m->s, m->len);
 	case WARD_OP_STARTSWITH:
@@ -244,10 +261,16 @@ static inline bool eval_kid(const struct ward_rnode *k, struct ward_rx *x)
 {
 	if (k->memo != UINT32_MAX && (x->memo_done[k->memo / 64] >> (k->memo % 64)) & 1)
 		return (x->memo_val[k->memo / 64] >> (k->memo % 64)) & 1;
-	if (k->kind == WARD_RN_CMP && k->cmp.cv == WARD_RCV_TYPES) {
-		bool in = x->type_id >= 0 && ((k->cmp.types[x->type_id / 64] >> (x->type_id % 64)) & 1);
+	if (k->kind == WARD_RN_CMP) {
+		if (k->cmp.cv == WARD_RCV_TYPES) {
+			bool in = x->type_id >= 0 &&
+				  ((k->cmp.types[x->type_id / 64] >> (x->type_id % 64)) & 1);
 
-		return k->cmp.op == WARD_OP_NE ? !in : in;
+			return k->cmp.op == WARD_OP_NE ? !in : in;
+		}
+		/* a comparison no other rule shares: no call through the node */
+		if (k->memo == UINT32_MAX)
+			return eval_cmp(&k->cmp, x);
 	}
 	return ward_rnode_eval(k, x);
 }
@@ -327,7 +350,11 @@ int ward_rules_eval(const struct ward_ruleset *rs, const struct ward_event *ev,
 	for (uint32_t i = 0; i < cnt; i++) {
 		struct ward_rrule *r = &rs->rules[plan[i].rule];
 		struct ward_rule_match m;
+		uint32_t g = plan[i].guard;
 
+		/* a test the rule needs was already found false for this event */
+		if (g != UINT32_MAX && ((x.memo_done[g / 64] & ~x.memo_val[g / 64]) >> (g % 64)) & 1)
+			continue;
 		if (!ward_rnode_eval(plan[i].root, &x))
 			continue;
 		matches++;

@@ -208,6 +208,10 @@ struct ward_rusers;
 struct ward_rplan {
 	const struct ward_rnode *root;  /* the rule's condition specialized for the bucket */
 	uint32_t rule;                  /* index in rules[] */
+	uint32_t guard;                 /* memo id of a test the rule needs (its first AND
+					 * child, a macro or shared comparison), or UINT32_MAX:
+					 * once another rule has found it false, the rule is
+					 * skipped without walking its tree */
 };
 
 /* Type buckets: syscall numbers, plus one for procexit. */

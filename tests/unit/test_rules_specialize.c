@@ -99,7 +99,10 @@ static const char rules_doc[] =
 	" or proc.aname = sshd or proc.aname startswith syst or fd.name endswith .log)\n"
 	/* 6: a != type test folds too */
 	"- rule: r6\n  desc: d\n  output: o\n  priority: WARNING\n"
-	"  condition: evt.type in (open, openat) and evt.type != open and fd.name startswith /etc/\n";
+	"  condition: evt.type in (open, openat) and evt.type != open and fd.name startswith /etc/\n"
+	/* 7: shares r1's first test, so r1 finding it false skips r7 (and true must not) */
+	"- rule: r7\n  desc: d\n  output: o\n  priority: WARNING\n"
+	"  condition: open_read and fd.name = /etc/hosts\n";
 
 struct fx {
 	struct ward_proc_table *pt;
@@ -167,6 +170,30 @@ static const struct ward_rnode *plan_root(int t, uint32_t rule)
 	return NULL;
 }
 
+static uint32_t plan_guard(int t, uint32_t rule)
+{
+	for (uint32_t i = 0; i < F.rs->plan_cnt[t]; i++)
+		if (F.rs->plan[t][i].rule == rule)
+			return F.rs->plan[t][i].guard;
+	return UINT32_MAX;
+}
+
+static bool in_bucket(int t, uint32_t rule)
+{
+	for (uint32_t i = 0; i < F.rs->bucket_cnt[t]; i++)
+		if (F.rs->bucket_rules[t][i] == rule)
+			return true;
+	return false;
+}
+
+static int on_match(const struct ward_rule_match *m, void *arg)
+{
+	uint64_t *set = arg;
+
+	*set |= 1ull << m->index;
+	return 0;
+}
+
 static size_t count_multi(const struct ward_rnode *n)
 {
 	size_t c = n->kind == WARD_RN_CMP && n->cmp.cv == WARD_RCV_MULTI;
@@ -205,7 +232,7 @@ static void test_plans(void **state)
 	assert_false(in_plan(openat, 3));
 	/* no type or direction test is left in a plan, and the merges happened */
 	assert_true(in_plan(openat, 6) && !in_plan(ward_rtype_id("open"), 6));
-	for (uint32_t r = 0; r < 7; r++) {
+	for (uint32_t r = 0; r < 8; r++) {
 		const struct ward_rnode *n = plan_root(openat, r);
 
 		if (n)
@@ -215,6 +242,9 @@ static void test_plans(void **state)
 	assert_int_equal(count_multi(plan_root(openat, 1)), 1);
 	assert_int_equal(count_multi(plan_root(openat, 4)), 1);
 	assert_int_equal(count_multi(plan_root(openat, 5)), 2);
+	/* r1 and r7 start with the open_read macro: a memoized test guards them */
+	assert_true(plan_guard(openat, 1) != UINT32_MAX);
+	assert_int_equal(plan_guard(openat, 1), plan_guard(openat, 7));
 }
 
 struct evspec {
@@ -242,7 +272,7 @@ static void test_same_answers(void **state)
 		"/root/xy", "/opt/a.conf", "/var/spool/cron/root", "/tmp/t.log", "/etc/shadow",
 		"/usr/bin/ls",
 	};
-	size_t yes = 0, no = 0, bad = 0;
+	size_t yes = 0, no = 0, bad = 0, r7_hits = 0;
 
 	for (size_t e = 0; e < sizeof(evs) / sizeof(evs[0]); e++) {
 		for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
@@ -269,6 +299,23 @@ static void test_same_answers(void **state)
 				ev.proc = F.procs[pr];
 				t = ward_rtype_of_event(&ev);
 				assert_true(t >= 0);
+				/* the driver, guards included, matches what the compiled trees of
+				 * the bucket's rules say */
+				uint64_t got_set = 0, want_set = 0;
+
+				assert_true(ward_rules_eval(F.rs, &ev, F.pt, on_match, &got_set) >= 0);
+				for (uint32_t r = 0; r < F.rs->rules_cnt; r++) {
+					ward_rx_init(&x, F.rs, &ev, F.pt);
+					if (in_bucket(t, r) && ward_rnode_eval(F.rs->rules[r].root, &x))
+						want_set |= 1ull << r;
+				}
+				if (got_set != want_set) {
+					print_error("%s %s by %s: rules matched %#llx, want %#llx\n", evs[e].type,
+						    paths[p], F.procs[pr]->comm, (unsigned long long)got_set,
+						    (unsigned long long)want_set);
+					bad++;
+				}
+				r7_hits += (got_set >> 7) & 1;
 				for (uint32_t r = 0; r < F.rs->rules_cnt; r++) {
 					const struct ward_rnode *sp = plan_root(t, r);
 					bool want, got;
@@ -292,6 +339,7 @@ static void test_same_answers(void **state)
 	/* the grid exercises both answers, so agreement means something */
 	assert_true(yes >= 20);
 	assert_true(no >= 20);
+	assert_true(r7_hits > 0);
 }
 
 int main(void)
