@@ -9,21 +9,29 @@
  */
 #include "rules/rules_int.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <string.h>
 
 #include "events/event.h"
 
+/* ASCII lowering, as tolower() does in the C locale ward runs in (compile.c lowers the
+ * needle with tolower()); inline, where tolower() is a call per byte. */
+static inline char lower(char c)
+{
+	return (unsigned char)c - 'A' < 26u ? (char)(c + ('a' - 'A')) : c;
+}
+
 static bool icontains(const char *h, size_t hlen, const char *n, size_t nlen)
 {
 	if (nlen == 0)
 		return true;
 	for (size_t i = 0; i + nlen <= hlen; i++) {
-		size_t k = 0;
+		size_t k = 1;
 
-		while (k < nlen && (char)tolower((unsigned char)h[i + k]) == n[k])
+		if (lower(h[i]) != n[0])
+			continue;
+		while (k < nlen && lower(h[i + k]) == n[k])
 			k++;
 		if (k == nlen)
 			return true;
@@ -50,7 +58,12 @@ static bool has_sub(const char *h, size_t hlen, const char *n, size_t nlen)
 
 static int str_cmp(const char *a, size_t al, const char *b, size_t bl)
 {
-	int r = memcmp(a, b, al < bl ? al : bl);
+	int r;
+
+	/* most probes of a sorted set differ in the first byte: no call for those */
+	if (al && bl && a[0] != b[0])
+		return (unsigned char)a[0] < (unsigned char)b[0] ? -1 : 1;
+	r = memcmp(a, b, al < bl ? al : bl);
 
 	return r ? r : (al < bl ? -1 : al > bl);
 }
@@ -138,13 +151,14 @@ bool ward_rmulti_match(const struct ward_rmulti *mu, const char *s, size_t len)
 	for (size_t i = 0; i < mu->prefix_cnt; i++) {
 		const struct ward_rstr *p = &mu->prefix[i];
 
-		if (len >= p->len && memcmp(s, p->s, p->len) == 0)
+		if (len >= p->len && (!p->len || s[0] == p->s[0]) && memcmp(s, p->s, p->len) == 0)
 			return true;
 	}
 	for (size_t i = 0; i < mu->suffix_cnt; i++) {
 		const struct ward_rstr *p = &mu->suffix[i];
 
-		if (len >= p->len && memcmp(s + len - p->len, p->s, p->len) == 0)
+		if (len >= p->len && (!p->len || s[len - 1] == p->s[p->len - 1]) &&
+		    memcmp(s + len - p->len, p->s, p->len) == 0)
 			return true;
 	}
 	for (size_t i = 0; i < mu->infix_cnt; i++) {
@@ -207,9 +221,10 @@ static bool match_value(const struct ward_rcmp *m, const struct ward_rval *v)
 	case WARD_OP_ICONTAINS:
 		return icontains(s, len, m->s, m->len);
 	case WARD_OP_STARTSWITH:
-		return len >= m->len && memcmp(s, m->s, m->len) == 0;
+		return len >= m->len && (!m->len || s[0] == m->s[0]) && memcmp(s, m->s, m->len) == 0;
 	case WARD_OP_ENDSWITH:
-		return len >= m->len && memcmp(s + len - m->len, m->s, m->len) == 0;
+		return len >= m->len && (!m->len || s[len - 1] == m->s[m->len - 1]) &&
+		       memcmp(s + len - m->len, m->s, m->len) == 0;
 	case WARD_OP_GLOB:
 		/* extracted strings are NUL-terminated; '*' crosses '/', as in Falco */
 		return fnmatch(m->s, s, 0) == 0;
