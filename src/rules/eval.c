@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Evaluation of compiled conditions against one event, and the per-event driver: find the
- * event's type bucket, evaluate each rule of its plan (the rules of the bucket in load
- * order, conditions specialized for the type) in turn, render the output of the
+ * event's type bucket and run its program (the bucket's rules in load order, conditions
+ * specialized for the type and compiled to jumps by program.c), render the output of the
  * ones that match and hand them to the caller. Nothing here allocates on a non-matching
  * event; the only shared writes are the relaxed atomic hit counters. Comparison with an
  * absent value is false (so "not" of it is true), as in Falco.
@@ -168,6 +168,94 @@ bool ward_rmulti_match(const struct ward_rmulti *mu, const char *s, size_t len)
 			return true;
 	}
 	return false;
+}
+
+/* Order of a and b read from their last bytes backwards (how suffix tables are sorted). */
+static int rev_cmp(const char *a, size_t al, const char *b, size_t bl)
+{
+	const char *p = a + al, *q = b + bl;
+
+	for (size_t n = al < bl ? al : bl; n; n--) {
+		unsigned char x = (unsigned char)*--p, y = (unsigned char)*--q;
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return al < bl ? -1 : al > bl;
+}
+
+/* Mask of the entries of a prefix (rev: suffix) table that s starts (ends) with. Entries
+ * are sorted; the longest one that s starts with, if any, is on the chain of up links from
+ * the last entry not greater than s (every entry between it and s also starts with it), and
+ * its mask covers the shorter ones. */
+static uint64_t affix_mask(const struct ward_rgstr *t, uint32_t cnt, const char *s, size_t len,
+			   bool rev)
+{
+	size_t lo = 0, hi = cnt;
+	uint32_t i;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = rev ? rev_cmp(t[mid].s, t[mid].len, s, len) :
+			      str_cmp(t[mid].s, t[mid].len, s, len);
+
+		if (r <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return 0;
+	for (i = (uint32_t)lo - 1; i != UINT32_MAX; i = t[i].up) {
+		const struct ward_rgstr *e = &t[i];
+
+		if (e->len <= len && memcmp(rev ? s + len - e->len : s, e->s, e->len) == 0)
+			return e->mask;
+	}
+	return 0;
+}
+
+uint64_t ward_rgroup_match(const struct ward_rgroup *g, const char *s, size_t len)
+{
+	uint64_t bits = 0;
+	size_t lo = 0, hi = g->exact_cnt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = str_cmp(g->exact[mid].s, g->exact[mid].len, s, len);
+
+		if (r == 0) {
+			bits = g->exact[mid].mask;
+			break;
+		}
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (g->prefix_cnt)
+		bits |= affix_mask(g->prefix, g->prefix_cnt, s, len, false);
+	if (g->suffix_cnt)
+		bits |= affix_mask(g->suffix, g->suffix_cnt, s, len, true);
+	return bits;
+}
+
+/* Group id's bitmap for the event, computed at its first test. An absent field makes every
+ * test false (a comparison with an absent value is false). */
+static __attribute__((noinline)) void eval_group(const struct ward_rgroup *g, uint32_t id,
+						 struct ward_rx *x)
+{
+	struct ward_rval v;
+	char num[32];
+	const char *s;
+	size_t len;
+
+	x->grp_bits[id] = 0;
+	if (ward_rfield_extract(x, g->fr, 0, &v)) {
+		s = ward_rval_str(&v, num, sizeof(num), &len);
+		x->grp_bits[id] = ward_rgroup_match(g, s, len);
+	}
+	x->grp_done |= 1ull << id;
 }
 
 static __thread pcre2_match_data *re_md;
@@ -347,12 +435,47 @@ bool ward_rnode_eval(const struct ward_rnode *n, struct ward_rx *x)
 	}
 }
 
+/* Reports a matched rule to fn; returns fn's answer (nonzero: stop). */
+static __attribute__((noinline)) int report(const struct ward_ruleset *rs, uint32_t rule,
+					    struct ward_rx *x, ward_rule_match_fn fn, void *arg)
+{
+	struct ward_rrule *r = &rs->rules[rule];
+	struct ward_rule_match m;
+
+	atomic_fetch_add_explicit(&r->hits, 1, memory_order_relaxed);
+	if (!fn)
+		return 0;
+	memset(&m, 0, sizeof(m));
+	m.index = rule;
+	m.rule = r->name;
+	m.priority = r->info.priority;
+	m.source = r->source;
+	m.tags = (const char *const *)r->tags;
+	m.tags_cnt = r->tags_cnt;
+	m.actions = r->info.actions;
+	if (ward_rout_render(r->out, x, &m.output, &m.fields, &m.fields_cnt) < 0) {
+		m.output = r->output;
+		m.fields = NULL;
+		m.fields_cnt = 0;
+	}
+	return fn(&m, arg);
+}
+
+static inline void memo_put(struct ward_rx *x, uint32_t id, bool r)
+{
+	uint64_t bit = 1ull << (id % 64);
+	size_t w = id / 64;
+
+	x->memo_done[w] |= bit;
+	x->memo_val[w] = r ? x->memo_val[w] | bit : x->memo_val[w] & ~bit;
+}
+
 int ward_rules_eval(const struct ward_ruleset *rs, const struct ward_event *ev,
 		    struct ward_proc_table *pt, ward_rule_match_fn fn, void *arg)
 {
 	struct ward_rx x;
-	const struct ward_rplan *plan;
-	uint32_t cnt;
+	const struct ward_rinsn *code;
+	uint32_t pc = 0;
 	int matches = 0;
 
 	if (!rs || !ev || !ev->raw)
@@ -360,37 +483,59 @@ int ward_rules_eval(const struct ward_ruleset *rs, const struct ward_event *ev,
 	ward_rx_init(&x, rs, ev, pt);
 	if (x.type_id < 0)
 		return 0;
-	plan = rs->plan[x.type_id];
-	cnt = rs->plan_cnt[x.type_id];
-	for (uint32_t i = 0; i < cnt; i++) {
-		struct ward_rrule *r = &rs->rules[plan[i].rule];
-		struct ward_rule_match m;
-		uint32_t g = plan[i].guard;
+	code = rs->prog[x.type_id];
+	if (!code)
+		return 0;
+	/* the bucket's program (program.c): each instruction says where to go next */
+	for (;;) {
+		const struct ward_rinsn *in = &code[pc];
+		uint32_t id = in->arg;
+		bool r;
 
-		/* a test the rule needs was already found false for this event */
-		if (g != UINT32_MAX && ((x.memo_done[g / 64] & ~x.memo_val[g / 64]) >> (g % 64)) & 1)
-			continue;
-		if (!ward_rnode_eval(plan[i].root, &x))
-			continue;
-		matches++;
-		atomic_fetch_add_explicit(&r->hits, 1, memory_order_relaxed);
-		if (!fn)
-			continue;
-		memset(&m, 0, sizeof(m));
-		m.index = plan[i].rule;
-		m.rule = r->name;
-		m.priority = r->info.priority;
-		m.source = r->source;
-		m.tags = (const char *const *)r->tags;
-		m.tags_cnt = r->tags_cnt;
-		m.actions = r->info.actions;
-		if (ward_rout_render(r->out, &x, &m.output, &m.fields, &m.fields_cnt) < 0) {
-			m.output = r->output;
-			m.fields = NULL;
-			m.fields_cnt = 0;
-		}
-		if (fn(&m, arg))
+		switch (in->kind) {
+		case WARD_RI_TEST:
+			r = eval_cmp(in->p, &x);
 			break;
+		case WARD_RI_TEST_MEMO:
+			if ((x.memo_done[id / 64] >> (id % 64)) & 1) {
+				r = (x.memo_val[id / 64] >> (id % 64)) & 1;
+			} else {
+				r = eval_cmp(in->p, &x);
+				memo_put(&x, id, r);
+			}
+			break;
+		case WARD_RI_MEMO:
+			if (!((x.memo_done[id / 64] >> (id % 64)) & 1)) {
+				pc++;
+				continue;
+			}
+			r = (x.memo_val[id / 64] >> (id % 64)) & 1;
+			break;
+		case WARD_RI_SET_TRUE:
+		case WARD_RI_SET_FALSE:
+			r = in->kind == WARD_RI_SET_TRUE;
+			memo_put(&x, id, r);
+			break;
+		case WARD_RI_GROUP:
+			if (!((x.grp_done >> (id / 64)) & 1))
+				eval_group(in->p, id / 64, &x);
+			r = (x.grp_bits[id / 64] >> (id % 64)) & 1;
+			break;
+		case WARD_RI_NODE:
+			r = ward_rnode_eval(in->p, &x);
+			break;
+		case WARD_RI_MATCH:
+			matches++;
+			if (report(rs, id, &x, fn, arg))
+				return matches;
+			r = true;
+			break;
+		case WARD_RI_JUMP:
+			r = true;
+			break;
+		default:
+			return matches;
+		}
+		pc = r ? in->on_true : in->on_false;
 	}
-	return matches;
 }

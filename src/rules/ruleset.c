@@ -379,6 +379,7 @@ static void finish(struct ward_ruleset *rs)
 	}
 	ward_rcompile_optimize(rs);
 	ward_rspecialize(rs);
+	ward_rprogram_build(rs, WARD_RPROG_MAX);
 	if (rep) {
 		rep->rules = rs->rules_cnt;
 		rep->macros = rs->macros_cnt;
@@ -480,6 +481,7 @@ void ward_rules_free(struct ward_ruleset *rs)
 	for (size_t t = 0; t < WARD_RTYPE_CNT; t++) {
 		free(rs->bucket_rules[t]);
 		free(rs->plan[t]);
+		free(rs->prog[t]);
 	}
 	ward_rusers_free(rs->users);
 	for (size_t i = 0; i < rs->arena_cnt; i++)

@@ -440,17 +440,6 @@ static struct ward_rnode *spec(struct sctx *c, struct ward_rnode *n, bool *dep)
 	return r;
 }
 
-/* Memo id of a test root needs that evaluation memoizes (the first child of a top AND, or
- * root itself), or UINT32_MAX. */
-static uint32_t guard_of(const struct ward_rnode *root)
-{
-	const struct ward_rnode *g = root->kind == WARD_RN_AND ? root->kids[0] : root;
-
-	if (g->kind != WARD_RN_MEMO && g->kind != WARD_RN_CMP)
-		return UINT32_MAX;
-	return g->memo < WARD_RULES_MEMO_MAX ? g->memo : UINT32_MAX;
-}
-
 void ward_rspecialize(struct ward_ruleset *rs)
 {
 	struct sctx c = { .rs = rs };
@@ -484,7 +473,6 @@ void ward_rspecialize(struct ward_ruleset *rs)
 			if (root == c.no)
 				continue;
 			rs->plan[t][rs->plan_cnt[t]].root = root;
-			rs->plan[t][rs->plan_cnt[t]].guard = guard_of(root);
 			rs->plan[t][rs->plan_cnt[t]++].rule = list[i];
 		}
 	}

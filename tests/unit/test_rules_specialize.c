@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The per-type plans of specialize.c: merged string tests (ward_rmulti_match), rules left
- * out of buckets they cannot match, and, differentially, that every rule's specialized
- * condition gives the same answer as its compiled condition on a grid of events of several
- * types, paths and processes, with both answers occurring. */
+/* The per-type plans of specialize.c and their programs (program.c): merged string tests
+ * (ward_rmulti_match), rules left out of buckets they cannot match, and, differentially,
+ * that every rule's specialized condition, and the driver running the bucket's program
+ * (whole, and cut short at many sizes), give the same answers as the compiled conditions on
+ * a grid of events of several types, paths and processes, with both answers occurring. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -102,7 +103,23 @@ static const char rules_doc[] =
 	"  condition: evt.type in (open, openat) and evt.type != open and fd.name startswith /etc/\n"
 	/* 7: shares r1's first test, so r1 finding it false skips r7 (and true must not) */
 	"- rule: r7\n  desc: d\n  output: o\n  priority: WARNING\n"
-	"  condition: open_read and fd.name = /etc/hosts\n";
+	"  condition: open_read and fd.name = /etc/hosts\n"
+	/* 8: always true for unlinkat */
+	"- rule: r8\n  desc: d\n  output: o\n  priority: WARNING\n"
+	"  condition: evt.type = unlinkat and evt.dir = <\n"
+	/* 9: a memoized macro under NOT and inside an OR, after r1 and r7 used it */
+	"- rule: r9\n  desc: d\n  output: o\n  priority: WARNING\n"
+	"  condition: evt.type in (openat, unlinkat, execve) and not (open_write and proc.name = cat)"
+	" and (open_read or etc_or_logs or spawned)\n"
+	/* 10: nested prefixes and suffixes, and a prefix that repeats another rule's */
+	"- rule: r10\n  desc: d\n  output: o\n  priority: WARNING\n"
+	"  condition: evt.type = openat and (fd.name startswith /etc/cron"
+	" or fd.name startswith /etc/cron.d/ or fd.name endswith auth.log or fd.name endswith h.log"
+	" or fd.name startswith /var/log/)\n"
+	/* 11: empty constants: startswith and contains \"\" hold for every name, = \"\" for none */
+	"- rule: r11\n  desc: d\n  output: o\n  priority: WARNING\n"
+	"  condition: evt.type = openat and not (fd.name = \"\" or fd.name startswith /nothing/)"
+	" and fd.name endswith \"\" and fd.name contains \"\" and not fd.name contains /etc/\n";
 
 struct fx {
 	struct ward_proc_table *pt;
@@ -170,12 +187,13 @@ static const struct ward_rnode *plan_root(int t, uint32_t rule)
 	return NULL;
 }
 
-static uint32_t plan_guard(int t, uint32_t rule)
+/* Where rule starts in bucket t's program, or NULL. */
+static const struct ward_rinsn *plan_code(int t, uint32_t rule)
 {
 	for (uint32_t i = 0; i < F.rs->plan_cnt[t]; i++)
 		if (F.rs->plan[t][i].rule == rule)
-			return F.rs->plan[t][i].guard;
-	return UINT32_MAX;
+			return &F.rs->prog[t][F.rs->plan[t][i].code];
+	return NULL;
 }
 
 static bool in_bucket(int t, uint32_t rule)
@@ -242,9 +260,27 @@ static void test_plans(void **state)
 	assert_int_equal(count_multi(plan_root(openat, 1)), 1);
 	assert_int_equal(count_multi(plan_root(openat, 4)), 1);
 	assert_int_equal(count_multi(plan_root(openat, 5)), 2);
-	/* r1 and r7 start with the open_read macro: a memoized test guards them */
-	assert_true(plan_guard(openat, 1) != UINT32_MAX);
-	assert_int_equal(plan_guard(openat, 1), plan_guard(openat, 7));
+	/* r1 and r7 start with the open_read macro: its memo is checked first, so once r1
+	 * has found it false r7 is left after one instruction */
+	assert_int_equal(plan_code(openat, 1)->kind, WARD_RI_MEMO);
+	assert_int_equal(plan_code(openat, 7)->kind, WARD_RI_MEMO);
+	assert_int_equal(plan_code(openat, 1)->arg, plan_code(openat, 7)->arg);
+	/* r8 holds for every unlinkat: its program is only the MATCH */
+	assert_int_equal(plan_code(unlinkat, 8)->kind, WARD_RI_MATCH);
+	/* every program ends with END, and every jump stays inside it */
+	for (int t = 0; t < WARD_RTYPE_CNT; t++) {
+		uint32_t n = F.rs->prog_cnt[t];
+
+		assert_int_equal(n == 0, F.rs->plan_cnt[t] == 0);
+		if (!n)
+			continue;
+		assert_int_equal(F.rs->prog[t][n - 1].kind, WARD_RI_END);
+		for (uint32_t i = 0; i + 1 < n; i++) {
+			assert_true(F.rs->prog[t][i].on_true < n && F.rs->prog[t][i].on_false < n);
+			/* forward only: a program cannot loop */
+			assert_true(F.rs->prog[t][i].on_true > i && F.rs->prog[t][i].on_false > i);
+		}
+	}
 }
 
 struct evspec {
@@ -255,7 +291,15 @@ struct evspec {
 	long ret;
 };
 
-static void test_same_answers(void **state)
+struct grid {
+	size_t yes, no, bad;    /* per rule and event: compiled answers, disagreements */
+	size_t events;
+	size_t hits[64];        /* per rule: events the driver matched */
+};
+
+/* Runs the grid of events through the driver (the bucket programs) and through every rule's
+ * plan root, comparing both with the compiled trees. */
+static void run_grid(struct grid *g)
 {
 	static const struct evspec evs[] = {
 		{ 257, "openat", WARD_EV_OPEN, O_WRONLY | O_TRUNC, 3 },
@@ -270,9 +314,10 @@ static void test_same_answers(void **state)
 	static const char *const paths[] = {
 		"/etc/passwd", "/etc/hosts", "/var/log/syslog", "/var/log/other", "/root/x",
 		"/root/xy", "/opt/a.conf", "/var/spool/cron/root", "/tmp/t.log", "/etc/shadow",
-		"/usr/bin/ls",
+		"/usr/bin/ls", "/etc/cron.d/x", "/etc/cronx", "/etc/d", "/var/log/auth.log", "/x/h.log",
+		"/etc/cron", "",
 	};
-	size_t yes = 0, no = 0, bad = 0, r7_hits = 0;
+	memset(g, 0, sizeof(*g));
 
 	for (size_t e = 0; e < sizeof(evs) / sizeof(evs[0]); e++) {
 		for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
@@ -299,8 +344,8 @@ static void test_same_answers(void **state)
 				ev.proc = F.procs[pr];
 				t = ward_rtype_of_event(&ev);
 				assert_true(t >= 0);
-				/* the driver, guards included, matches what the compiled trees of
-				 * the bucket's rules say */
+				/* the driver's program matches what the compiled trees of the
+				 * bucket's rules say */
 				uint64_t got_set = 0, want_set = 0;
 
 				assert_true(ward_rules_eval(F.rs, &ev, F.pt, on_match, &got_set) >= 0);
@@ -313,9 +358,11 @@ static void test_same_answers(void **state)
 					print_error("%s %s by %s: rules matched %#llx, want %#llx\n", evs[e].type,
 						    paths[p], F.procs[pr]->comm, (unsigned long long)got_set,
 						    (unsigned long long)want_set);
-					bad++;
+					g->bad++;
 				}
-				r7_hits += (got_set >> 7) & 1;
+				g->events++;
+				for (uint32_t r = 0; r < 64; r++)
+					g->hits[r] += (got_set >> r) & 1;
 				for (uint32_t r = 0; r < F.rs->rules_cnt; r++) {
 					const struct ward_rnode *sp = plan_root(t, r);
 					bool want, got;
@@ -327,19 +374,151 @@ static void test_same_answers(void **state)
 					if (want != got) {
 						print_error("rule r%u on %s %s by %s: compiled %d, plan %d\n", r,
 							    evs[e].type, paths[p], F.procs[pr]->comm, want, got);
-						bad++;
+						g->bad++;
 					}
-					yes += want;
-					no += !want;
+					g->yes += want;
+					g->no += !want;
 				}
 			}
 		}
 	}
-	assert_int_equal(bad, 0);
+}
+
+static void test_same_answers(void **state)
+{
+	struct grid g;
+
+	run_grid(&g);
+	assert_int_equal(g.bad, 0);
 	/* the grid exercises both answers, so agreement means something */
-	assert_true(yes >= 20);
-	assert_true(no >= 20);
-	assert_true(r7_hits > 0);
+	assert_true(g.yes >= 20);
+	assert_true(g.no >= 20);
+	/* r7 runs after r1 found its memoized macro; r9 reads it under NOT/OR; r10 and r11
+	 * are answered by the fd.name group */
+	for (uint32_t r = 7; r <= 11; r++)
+		assert_true(g.hits[r] > 0 && g.hits[r] < g.events);
+}
+
+/* Programs cut short at every size: the tree evaluator answers for what is left, with the
+ * same results (and the cut happens, so both halves of each jump are exercised). */
+static void test_program_limits(void **state)
+{
+	static const size_t limits[] = { 0, 1, 2, 3, 4, 5, 7, 9, 12, 16, 24, 40 };
+	struct grid g;
+
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		size_t nodes = 0, tests = 0;
+
+		ward_rprogram_build(F.rs, limits[i]);
+		for (int t = 0; t < WARD_RTYPE_CNT; t++) {
+			for (uint32_t k = 0; k < F.rs->prog_cnt[t]; k++) {
+				nodes += F.rs->prog[t][k].kind == WARD_RI_NODE;
+				tests += F.rs->prog[t][k].kind == WARD_RI_TEST ||
+					 F.rs->prog[t][k].kind == WARD_RI_TEST_MEMO;
+			}
+		}
+		assert_true(nodes > 0);
+		assert_true(limits[i] == 0 || tests > 0);
+		run_grid(&g);
+		if (g.bad)
+			fail_msg("limit %zu: %zu disagreements", limits[i], g.bad);
+	}
+	ward_rprogram_build(F.rs, WARD_RPROG_MAX);
+	for (int t = 0; t < WARD_RTYPE_CNT; t++)
+		for (uint32_t k = 0; k < F.rs->prog_cnt[t]; k++)
+			assert_int_not_equal(F.rs->prog[t][k].kind, WARD_RI_NODE);
+}
+
+/* Every group's bitmap against the comparisons it stands for, on its own strings and
+ * strings one byte longer or shorter at either end. */
+static size_t check_groups(const struct ward_ruleset *rs, size_t *yes, size_t *no)
+{
+	static const char *const extra[] = { "", "/", "x", "/etc/d", "/etc/cron.dx" };
+	size_t groups = 0, bad = 0;
+	char buf[512];
+
+	for (int t = 0; t < WARD_RTYPE_CNT; t++) {
+		for (uint32_t i = 0; i < rs->prog_cnt[t]; i++) {
+			const struct ward_rinsn *in = &rs->prog[t][i];
+			const struct ward_rgroup *g = in->p;
+			const struct ward_rgstr *tabs[3];
+			uint32_t cnts[3];
+
+			if (in->kind != WARD_RI_GROUP || in->arg % 64 != 0)
+				continue;
+			tabs[0] = g->exact, tabs[1] = g->prefix, tabs[2] = g->suffix;
+			cnts[0] = g->exact_cnt, cnts[1] = g->prefix_cnt, cnts[2] = g->suffix_cnt;
+			groups++;
+			assert_true(g->tests_cnt >= 2);
+			for (int k = 0; k < 4; k++) {
+				for (uint32_t e = 0; e < (k < 3 ? cnts[k] : 5); e++) {
+					const char *base = k < 3 ? tabs[k][e].s : extra[e];
+					size_t blen = k < 3 ? tabs[k][e].len : strlen(extra[e]);
+
+					for (int v = 0; v < 5; v++) {
+						struct ward_rval val = { 0 };
+						size_t len = 0;
+						uint64_t bits;
+
+						if (blen + 1 >= sizeof(buf))
+							continue;
+						if (v == 1)
+							buf[len++] = 'x';
+						if (v == 4 && blen)
+							base++, blen--;
+						memcpy(buf + len, base, blen - (v == 3 && blen));
+						len += blen - (v == 3 && blen);
+						if (v == 2)
+							buf[len++] = 'x';
+						if (v == 4)
+							base--, blen++;
+						buf[len] = 0;
+						val.s = buf;
+						val.len = len;
+						bits = ward_rgroup_match(g, buf, len);
+						for (uint32_t b = 0; b < g->tests_cnt; b++) {
+							bool want = ward_rcmp_match(g->tests[b], &val);
+
+							if (want != ((bits >> b) & 1)) {
+								print_error("group on type %d, '%s': test %u is %d, bit %d\n",
+									    t, buf, b, want, (int)((bits >> b) & 1));
+								bad++;
+							}
+							*yes += want;
+							*no += !want;
+						}
+					}
+				}
+			}
+		}
+	}
+	assert_true(groups > 0);
+	return bad;
+}
+
+static void test_groups(void **state)
+{
+	int openat = ward_rtype_id("openat");
+	size_t yes = 0, no = 0, fd_name_tests = 0;
+
+	assert_int_equal(check_groups(F.rs, &yes, &no), 0);
+	assert_true(yes >= 50 && no >= 50);
+	/* openat's fd.name tests, from every rule, are one group */
+	for (uint32_t i = 0; i < F.rs->prog_cnt[openat]; i++) {
+		const struct ward_rinsn *in = &F.rs->prog[openat][i];
+
+		if (in->kind == WARD_RI_GROUP &&
+		    !strcmp(((const struct ward_rgroup *)in->p)->fr->f->name, "fd.name"))
+			fd_name_tests++;
+		if (in->kind == WARD_RI_TEST || in->kind == WARD_RI_TEST_MEMO) {
+			const struct ward_rcmp *m = in->p;
+
+			/* none of them is left as a test of its own */
+			assert_false(!strcmp(m->fr.f->name, "fd.name") && m->cv == WARD_RCV_STR &&
+				     m->op == WARD_OP_STARTSWITH);
+		}
+	}
+	assert_true(fd_name_tests >= 8);
 }
 
 int main(void)
@@ -348,6 +527,8 @@ int main(void)
 		cmocka_unit_test(test_multi_match),
 		cmocka_unit_test(test_plans),
 		cmocka_unit_test(test_same_answers),
+		cmocka_unit_test(test_program_limits),
+		cmocka_unit_test(test_groups),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
