@@ -1,28 +1,37 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Evaluation of compiled conditions against one event, and the per-event driver: find the
- * event's type bucket, evaluate each rule in it in load order, render the output of the
+ * event's type bucket and run its program (the bucket's rules in load order, conditions
+ * specialized for the type and compiled to jumps by program.c), render the output of the
  * ones that match and hand them to the caller. Nothing here allocates on a non-matching
  * event; the only shared writes are the relaxed atomic hit counters. Comparison with an
  * absent value is false (so "not" of it is true), as in Falco.
  */
 #include "rules/rules_int.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <string.h>
 
 #include "events/event.h"
 
+/* ASCII lowering, as tolower() does in the C locale ward runs in (compile.c lowers the
+ * needle with tolower()); inline, where tolower() is a call per byte. */
+static inline char lower(char c)
+{
+	return (unsigned char)c - 'A' < 26u ? (char)(c + ('a' - 'A')) : c;
+}
+
 static bool icontains(const char *h, size_t hlen, const char *n, size_t nlen)
 {
 	if (nlen == 0)
 		return true;
 	for (size_t i = 0; i + nlen <= hlen; i++) {
-		size_t k = 0;
+		size_t k = 1;
 
-		while (k < nlen && (char)tolower((unsigned char)h[i + k]) == n[k])
+		if (lower(h[i]) != n[0])
+			continue;
+		while (k < nlen && lower(h[i + k]) == n[k])
 			k++;
 		if (k == nlen)
 			return true;
@@ -30,9 +39,31 @@ static bool icontains(const char *h, size_t hlen, const char *n, size_t nlen)
 	return false;
 }
 
+/* Whether n (nlen > 0) occurs in h. The haystacks are short (paths, command lines), where
+ * finding the first byte with memchr and comparing the rest beats memmem's setup. */
+static bool has_sub(const char *h, size_t hlen, const char *n, size_t nlen)
+{
+	const char *p = h, *end = h + hlen;
+
+	while (nlen <= (size_t)(end - p)) {
+		p = memchr(p, n[0], (size_t)(end - p) - nlen + 1);
+		if (!p)
+			return false;
+		if (memcmp(p + 1, n + 1, nlen - 1) == 0)
+			return true;
+		p++;
+	}
+	return false;
+}
+
 static int str_cmp(const char *a, size_t al, const char *b, size_t bl)
 {
-	int r = memcmp(a, b, al < bl ? al : bl);
+	int r;
+
+	/* most probes of a sorted set differ in the first byte: no call for those */
+	if (al && bl && a[0] != b[0])
+		return (unsigned char)a[0] < (unsigned char)b[0] ? -1 : 1;
+	r = memcmp(a, b, al < bl ? al : bl);
 
 	return r ? r : (al < bl ? -1 : al > bl);
 }
@@ -102,6 +133,131 @@ static bool pmatch(const struct ward_rcmp *m, const char *s, size_t len)
 	return false;
 }
 
+bool ward_rmulti_match(const struct ward_rmulti *mu, const char *s, size_t len)
+{
+	size_t lo = 0, hi = mu->exact_cnt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = str_cmp(mu->exact[mid].s, mu->exact[mid].len, s, len);
+
+		if (r == 0)
+			return true;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = 0; i < mu->prefix_cnt; i++) {
+		const struct ward_rstr *p = &mu->prefix[i];
+
+		if (len >= p->len && (!p->len || s[0] == p->s[0]) && memcmp(s, p->s, p->len) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < mu->suffix_cnt; i++) {
+		const struct ward_rstr *p = &mu->suffix[i];
+
+		if (len >= p->len && (!p->len || s[len - 1] == p->s[p->len - 1]) &&
+		    memcmp(s + len - p->len, p->s, p->len) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < mu->infix_cnt; i++) {
+		const struct ward_rstr *p = &mu->infix[i];
+
+		if (p->len == 0 || has_sub(s, len, p->s, p->len))
+			return true;
+	}
+	return false;
+}
+
+/* Order of a and b read from their last bytes backwards (how suffix tables are sorted). */
+static int rev_cmp(const char *a, size_t al, const char *b, size_t bl)
+{
+	const char *p = a + al, *q = b + bl;
+
+	for (size_t n = al < bl ? al : bl; n; n--) {
+		unsigned char x = (unsigned char)*--p, y = (unsigned char)*--q;
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return al < bl ? -1 : al > bl;
+}
+
+/* Mask of the entries of a prefix (rev: suffix) table that s starts (ends) with. Entries
+ * are sorted; the longest one that s starts with, if any, is on the chain of up links from
+ * the last entry not greater than s (every entry between it and s also starts with it), and
+ * its mask covers the shorter ones. */
+static uint64_t affix_mask(const struct ward_rgstr *t, uint32_t cnt, const char *s, size_t len,
+			   bool rev)
+{
+	size_t lo = 0, hi = cnt;
+	uint32_t i;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = rev ? rev_cmp(t[mid].s, t[mid].len, s, len) :
+			      str_cmp(t[mid].s, t[mid].len, s, len);
+
+		if (r <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return 0;
+	for (i = (uint32_t)lo - 1; i != UINT32_MAX; i = t[i].up) {
+		const struct ward_rgstr *e = &t[i];
+
+		if (e->len <= len && memcmp(rev ? s + len - e->len : s, e->s, e->len) == 0)
+			return e->mask;
+	}
+	return 0;
+}
+
+uint64_t ward_rgroup_match(const struct ward_rgroup *g, const char *s, size_t len)
+{
+	uint64_t bits = 0;
+	size_t lo = 0, hi = g->exact_cnt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = str_cmp(g->exact[mid].s, g->exact[mid].len, s, len);
+
+		if (r == 0) {
+			bits = g->exact[mid].mask;
+			break;
+		}
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (g->prefix_cnt)
+		bits |= affix_mask(g->prefix, g->prefix_cnt, s, len, false);
+	if (g->suffix_cnt)
+		bits |= affix_mask(g->suffix, g->suffix_cnt, s, len, true);
+	return bits;
+}
+
+/* Group id's bitmap for the event, computed at its first test. An absent field makes every
+ * test false (a comparison with an absent value is false). */
+static __attribute__((noinline)) void eval_group(const struct ward_rgroup *g, uint32_t id,
+						 struct ward_rx *x)
+{
+	struct ward_rval v;
+	char num[32];
+	const char *s;
+	size_t len;
+
+	x->grp_bits[id] = 0;
+	if (ward_rfield_extract(x, g->fr, 0, &v)) {
+		s = ward_rval_str(&v, num, sizeof(num), &len);
+		x->grp_bits[id] = ward_rgroup_match(g, s, len);
+	}
+	x->grp_done |= 1ull << id;
+}
+
 static __thread pcre2_match_data *re_md;
 
 static bool match_value(const struct ward_rcmp *m, const struct ward_rval *v)
@@ -132,6 +288,8 @@ static bool match_value(const struct ward_rcmp *m, const struct ward_rval *v)
 		return m->op == WARD_OP_NE ? !hit : hit;
 	}
 	s = ward_rval_str(v, num, sizeof(num), &len);
+	if (m->cv == WARD_RCV_MULTI)
+		return ward_rmulti_match(m->multi, s, len);
 	switch (m->op) {
 	case WARD_OP_EQ:
 		return len == m->len && memcmp(s, m->s, len) == 0;
@@ -147,13 +305,14 @@ static bool match_value(const struct ward_rcmp *m, const struct ward_rval *v)
 	case WARD_OP_PMATCH:
 		return pmatch(m, s, len);
 	case WARD_OP_CONTAINS:
-		return m->len == 0 || memmem(s, len, m->s, m->len) != NULL;
+		return m->len == 0 || has_sub(s, len, m->s, m->len);
 	case WARD_OP_ICONTAINS:
 		return icontains(s, len, m->s, m->len);
 	case WARD_OP_STARTSWITH:
-		return len >= m->len && memcmp(s, m->s, m->len) == 0;
+		return len >= m->len && (!m->len || s[0] == m->s[0]) && memcmp(s, m->s, m->len) == 0;
 	case WARD_OP_ENDSWITH:
-		return len >= m->len && memcmp(s + len - m->len, m->s, m->len) == 0;
+		return len >= m->len && (!m->len || s[len - 1] == m->s[m->len - 1]) &&
+		       memcmp(s + len - m->len, m->s, m->len) == 0;
 	case WARD_OP_GLOB:
 		/* extracted strings are NUL-terminated; '*' crosses '/', as in Falco */
 		return fnmatch(m->s, s, 0) == 0;
@@ -170,6 +329,11 @@ static bool match_value(const struct ward_rcmp *m, const struct ward_rval *v)
 	default:
 		return false;
 	}
+}
+
+bool ward_rcmp_match(const struct ward_rcmp *m, const struct ward_rval *v)
+{
+	return m->op == WARD_OP_EXISTS || match_value(m, v);
 }
 
 /* Kept out of line: its locals would otherwise enlarge the frame of every recursive
@@ -200,10 +364,16 @@ static inline bool eval_kid(const struct ward_rnode *k, struct ward_rx *x)
 {
 	if (k->memo != UINT32_MAX && (x->memo_done[k->memo / 64] >> (k->memo % 64)) & 1)
 		return (x->memo_val[k->memo / 64] >> (k->memo % 64)) & 1;
-	if (k->kind == WARD_RN_CMP && k->cmp.cv == WARD_RCV_TYPES) {
-		bool in = x->type_id >= 0 && ((k->cmp.types[x->type_id / 64] >> (x->type_id % 64)) & 1);
+	if (k->kind == WARD_RN_CMP) {
+		if (k->cmp.cv == WARD_RCV_TYPES) {
+			bool in = x->type_id >= 0 &&
+				  ((k->cmp.types[x->type_id / 64] >> (x->type_id % 64)) & 1);
 
-		return k->cmp.op == WARD_OP_NE ? !in : in;
+			return k->cmp.op == WARD_OP_NE ? !in : in;
+		}
+		/* a comparison no other rule shares: no call through the node */
+		if (k->memo == UINT32_MAX)
+			return eval_cmp(&k->cmp, x);
 	}
 	return ward_rnode_eval(k, x);
 }
@@ -265,12 +435,47 @@ bool ward_rnode_eval(const struct ward_rnode *n, struct ward_rx *x)
 	}
 }
 
+/* Reports a matched rule to fn; returns fn's answer (nonzero: stop). */
+static __attribute__((noinline)) int report(const struct ward_ruleset *rs, uint32_t rule,
+					    struct ward_rx *x, ward_rule_match_fn fn, void *arg)
+{
+	struct ward_rrule *r = &rs->rules[rule];
+	struct ward_rule_match m;
+
+	atomic_fetch_add_explicit(&r->hits, 1, memory_order_relaxed);
+	if (!fn)
+		return 0;
+	memset(&m, 0, sizeof(m));
+	m.index = rule;
+	m.rule = r->name;
+	m.priority = r->info.priority;
+	m.source = r->source;
+	m.tags = (const char *const *)r->tags;
+	m.tags_cnt = r->tags_cnt;
+	m.actions = r->info.actions;
+	if (ward_rout_render(r->out, x, &m.output, &m.fields, &m.fields_cnt) < 0) {
+		m.output = r->output;
+		m.fields = NULL;
+		m.fields_cnt = 0;
+	}
+	return fn(&m, arg);
+}
+
+static inline void memo_put(struct ward_rx *x, uint32_t id, bool r)
+{
+	uint64_t bit = 1ull << (id % 64);
+	size_t w = id / 64;
+
+	x->memo_done[w] |= bit;
+	x->memo_val[w] = r ? x->memo_val[w] | bit : x->memo_val[w] & ~bit;
+}
+
 int ward_rules_eval(const struct ward_ruleset *rs, const struct ward_event *ev,
 		    struct ward_proc_table *pt, ward_rule_match_fn fn, void *arg)
 {
 	struct ward_rx x;
-	const uint32_t *list;
-	uint32_t cnt;
+	const struct ward_rinsn *code;
+	uint32_t pc = 0;
 	int matches = 0;
 
 	if (!rs || !ev || !ev->raw)
@@ -278,33 +483,59 @@ int ward_rules_eval(const struct ward_ruleset *rs, const struct ward_event *ev,
 	ward_rx_init(&x, rs, ev, pt);
 	if (x.type_id < 0)
 		return 0;
-	list = rs->bucket_rules[x.type_id];
-	cnt = rs->bucket_cnt[x.type_id];
-	for (uint32_t i = 0; i < cnt; i++) {
-		struct ward_rrule *r = &rs->rules[list[i]];
-		struct ward_rule_match m;
+	code = rs->prog[x.type_id];
+	if (!code)
+		return 0;
+	/* the bucket's program (program.c): each instruction says where to go next */
+	for (;;) {
+		const struct ward_rinsn *in = &code[pc];
+		uint32_t id = in->arg;
+		bool r;
 
-		if (!ward_rnode_eval(r->root, &x))
-			continue;
-		matches++;
-		atomic_fetch_add_explicit(&r->hits, 1, memory_order_relaxed);
-		if (!fn)
-			continue;
-		memset(&m, 0, sizeof(m));
-		m.index = list[i];
-		m.rule = r->name;
-		m.priority = r->info.priority;
-		m.source = r->source;
-		m.tags = (const char *const *)r->tags;
-		m.tags_cnt = r->tags_cnt;
-		m.actions = r->info.actions;
-		if (ward_rout_render(r->out, &x, &m.output, &m.fields, &m.fields_cnt) < 0) {
-			m.output = r->output;
-			m.fields = NULL;
-			m.fields_cnt = 0;
-		}
-		if (fn(&m, arg))
+		switch (in->kind) {
+		case WARD_RI_TEST:
+			r = eval_cmp(in->p, &x);
 			break;
+		case WARD_RI_TEST_MEMO:
+			if ((x.memo_done[id / 64] >> (id % 64)) & 1) {
+				r = (x.memo_val[id / 64] >> (id % 64)) & 1;
+			} else {
+				r = eval_cmp(in->p, &x);
+				memo_put(&x, id, r);
+			}
+			break;
+		case WARD_RI_MEMO:
+			if (!((x.memo_done[id / 64] >> (id % 64)) & 1)) {
+				pc++;
+				continue;
+			}
+			r = (x.memo_val[id / 64] >> (id % 64)) & 1;
+			break;
+		case WARD_RI_SET_TRUE:
+		case WARD_RI_SET_FALSE:
+			r = in->kind == WARD_RI_SET_TRUE;
+			memo_put(&x, id, r);
+			break;
+		case WARD_RI_GROUP:
+			if (!((x.grp_done >> (id / 64)) & 1))
+				eval_group(in->p, id / 64, &x);
+			r = (x.grp_bits[id / 64] >> (id % 64)) & 1;
+			break;
+		case WARD_RI_NODE:
+			r = ward_rnode_eval(in->p, &x);
+			break;
+		case WARD_RI_MATCH:
+			matches++;
+			if (report(rs, id, &x, fn, arg))
+				return matches;
+			r = true;
+			break;
+		case WARD_RI_JUMP:
+			r = true;
+			break;
+		default:
+			return matches;
+		}
+		pc = r ? in->on_true : in->on_false;
 	}
-	return matches;
 }

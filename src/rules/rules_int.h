@@ -204,6 +204,71 @@ void ward_rnames_put(struct ward_rnames *n, const char *name, size_t idx,
 
 struct ward_rusers;
 
+/* One rule of a type bucket's plan. */
+struct ward_rplan {
+	const struct ward_rnode *root;  /* the rule's condition specialized for the bucket */
+	uint32_t rule;                  /* index in rules[] */
+	uint32_t code;                  /* where the rule starts in the bucket's program */
+};
+
+/* A bucket's plan compiled to one flat program (program.c): every rule's condition in turn,
+ * as tests that jump to one instruction when true and another when false, ending each rule
+ * with a MATCH. A macro or a shared comparison checks the per-event memo first, so a rule
+ * whose first test another rule already found false is left after one instruction. */
+enum ward_rinsn_kind {
+	WARD_RI_TEST,       /* comparison p; no memo */
+	WARD_RI_TEST_MEMO,  /* comparison p, memoized under arg */
+	WARD_RI_MEMO,       /* macro arg: when memoized jump by its value, else go on */
+	WARD_RI_SET_TRUE,   /* memoize macro arg as true, jump to on_true */
+	WARD_RI_SET_FALSE,  /* memoize macro arg as false, jump to on_false */
+	WARD_RI_NODE,       /* subtree p evaluated by ward_rnode_eval (beyond the size limit) */
+	WARD_RI_GROUP,      /* test arg % 64 of string group arg / 64 (struct ward_rgroup p) */
+	WARD_RI_JUMP,       /* to on_true */
+	WARD_RI_MATCH,      /* rule arg matched; go on at on_true */
+	WARD_RI_END,
+};
+
+struct ward_rinsn {
+	uint8_t kind;
+	uint32_t arg;
+	uint32_t on_true, on_false;
+	const void *p;
+};
+
+/* One string of a group's matcher: the tests (bits) it satisfies. In the prefix (suffix)
+ * table, up is the longest other entry that is a prefix (suffix) of this one, or
+ * UINT32_MAX, and mask includes the masks of every entry up the chain. */
+struct ward_rgstr {
+	const char *s;
+	uint32_t len;
+	uint32_t up;
+	uint64_t mask;
+};
+
+/* Every string test of a bucket's program on one single-valued field (=, in, startswith,
+ * endswith, and merged ORs of those), answered together: the field is extracted once per
+ * event and each table searched once, giving a bitmap of the tests that hold (program.c
+ * builds it, eval.c matches). Exact strings and prefixes (suffixes) are sorted (suffixes by
+ * their reversed bytes) for binary search. Substring tests stay separate: searching every
+ * needle of a bucket costs more than the few a rejected event reaches. */
+struct ward_rgroup {
+	const struct ward_rfref *fr;
+	const struct ward_rgstr *exact, *prefix, *suffix;
+	uint32_t exact_cnt, prefix_cnt, suffix_cnt;
+	const struct ward_rcmp *tests[64]; /* the comparison behind each bit */
+	uint32_t tests_cnt;
+};
+
+/* Groups per bucket (a field beyond this keeps its tests separate). */
+#define WARD_RGROUP_MAX 64
+
+/* Bitmap of the tests of g that s satisfies. */
+uint64_t ward_rgroup_match(const struct ward_rgroup *g, const char *s, size_t len);
+
+/* Instructions per bucket's program: past this, whole subtrees become WARD_RI_NODE (macro
+ * uses are expanded in place, so a program may be larger than the trees it comes from). */
+#define WARD_RPROG_MAX (1u << 16)
+
 /* Type buckets: syscall numbers, plus one for procexit. */
 #define WARD_RTYPE_PROCEXIT WARD_SC_MAX
 #define WARD_RTYPE_CNT (WARD_SC_MAX + 1)
@@ -224,6 +289,12 @@ struct ward_ruleset {
 	/* index: rules (in load order) per type, and the union of needed types */
 	uint32_t *bucket_rules[WARD_RTYPE_CNT];
 	uint32_t bucket_cnt[WARD_RTYPE_CNT];
+	/* what evaluation runs per type: each rule of the bucket that can match an event of
+	 * that type, with its condition specialized for the type (specialize.c) */
+	struct ward_rplan *plan[WARD_RTYPE_CNT];
+	uint32_t plan_cnt[WARD_RTYPE_CNT];
+	struct ward_rinsn *prog[WARD_RTYPE_CNT]; /* the plan as one program (program.c) */
+	uint32_t prog_cnt[WARD_RTYPE_CNT];
 	bool types_needed[WARD_RTYPE_CNT];
 	bool all_types;         /* some rule needs every event */
 	struct ward_rusers *users;
@@ -308,6 +379,8 @@ struct ward_rx {
 	char fdname_buf[2 * 46 + 16]; /* "addr:port->addr:port" of an IP socket */
 	char cmdline[WARD_RX_CMDLINE];
 	char pcmdline[WARD_RX_CMDLINE];
+	uint64_t grp_done;        /* string groups of the bucket matched so far */
+	uint64_t grp_bits[WARD_RGROUP_MAX];
 	size_t memo_words;        /* words of memo_done in use */
 	uint64_t memo_done[WARD_RULES_MEMO_MAX / 64];
 	uint64_t memo_val[WARD_RULES_MEMO_MAX / 64];
@@ -368,11 +441,26 @@ enum ward_rcv {
 	WARD_RCV_TYPES,   /* evt.type: bitmap over type buckets */
 	WARD_RCV_NETS,    /* CIDRs */
 	WARD_RCV_NONE,    /* exists */
+	WARD_RCV_MULTI,   /* an OR of string tests on one field merged (specialize.c): multi */
 };
 
 struct ward_rstr {
 	const char *s;
 	size_t len;
+};
+
+/* Several string tests on one field, any of which matches: equality (sorted for binary
+ * search), prefixes, suffixes and substrings. Built by the specialization pass from the
+ * children of an OR; strings point into the comparisons it replaced. */
+struct ward_rmulti {
+	const struct ward_rstr *exact;
+	size_t exact_cnt;
+	const struct ward_rstr *prefix;
+	size_t prefix_cnt;
+	const struct ward_rstr *suffix;
+	size_t suffix_cnt;
+	const struct ward_rstr *infix;
+	size_t infix_cnt;
 };
 
 struct ward_rnet {
@@ -394,6 +482,7 @@ struct ward_rcmp {
 	uint64_t *types;        /* bitmap of WARD_RTYPE_WORDS words */
 	struct ward_rnet *nets;
 	pcre2_code *re;
+	const struct ward_rmulti *multi; /* WARD_RCV_MULTI, in the ruleset's arena */
 };
 
 struct ward_rnode {
@@ -424,6 +513,24 @@ bool ward_rnode_types(const struct ward_rnode *n, bool types[WARD_RTYPE_CNT]);
 void ward_rcompile_optimize(struct ward_ruleset *rs);
 
 bool ward_rnode_eval(const struct ward_rnode *n, struct ward_rx *x);
+/* Whether the constant side of comparison m accepts value v (exists: always). */
+bool ward_rcmp_match(const struct ward_rcmp *m, const struct ward_rval *v);
+/* Whether s matches any test of mu. */
+bool ward_rmulti_match(const struct ward_rmulti *mu, const char *s, size_t len);
+
+/* specialize.c: after ward_rcompile_optimize, builds plan[] for every type bucket. Each
+ * rule's condition is rewritten for the bucket's event type: evt.type tests and other
+ * tests whose answer is fixed (evt.dir) become constants, AND/OR/NOT are simplified and
+ * flattened, and an OR's string tests on one field are merged into one WARD_RCV_MULTI
+ * comparison. Rules that cannot match an event of the type are left out of its plan.
+ * Nodes are shared where nothing changed and the rest are allocated in the arena; the
+ * compiled trees in rules[] and macros[] are not modified. */
+void ward_rspecialize(struct ward_ruleset *rs);
+
+/* program.c: after ward_rspecialize, compiles each bucket's plan into prog[] (at most
+ * max_insns instructions per bucket before subtrees are left to the tree evaluator; tests
+ * pass small limits, the loader WARD_RPROG_MAX). Replaces programs built before. */
+void ward_rprogram_build(struct ward_ruleset *rs, size_t max_insns);
 
 /* output.c */
 int ward_rout_compile(struct ward_ruleset *rs, const char *tmpl, struct ward_rpos pos,

@@ -378,6 +378,8 @@ static void finish(struct ward_ruleset *rs)
 		rs->all_types |= in->any_type;
 	}
 	ward_rcompile_optimize(rs);
+	ward_rspecialize(rs);
+	ward_rprogram_build(rs, WARD_RPROG_MAX);
 	if (rep) {
 		rep->rules = rs->rules_cnt;
 		rep->macros = rs->macros_cnt;
@@ -476,8 +478,11 @@ void ward_rules_free(struct ward_ruleset *rs)
 	for (size_t i = 0; i < rs->files_cnt; i++)
 		free(rs->files[i]);
 	free(rs->files);
-	for (size_t t = 0; t < WARD_RTYPE_CNT; t++)
+	for (size_t t = 0; t < WARD_RTYPE_CNT; t++) {
 		free(rs->bucket_rules[t]);
+		free(rs->plan[t]);
+		free(rs->prog[t]);
+	}
 	ward_rusers_free(rs->users);
 	for (size_t i = 0; i < rs->arena_cnt; i++)
 		free(rs->arena_chunks[i]);
