@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WARD_FIM_JOIN_CAP 8192                  /* records kept (about 48 bytes each) */
+#define WARD_FIM_JOIN_CAP 8192                  /* records kept (44 bytes each with links) */
 #define WARD_FIM_JOIN_MAX_AGE_NS (10ull * 1000000000ull) /* a record older than a change */
 #define WARD_FIM_JOIN_SLACK_NS (2ull * 1000000000ull)    /* a record newer than a change */
 
