@@ -2,7 +2,8 @@
 /*
  * fim watch: real-time changes under the configured roots from fanotify filesystem marks
  * (FAN_REPORT_DFID_NAME: create, modify, delete, move, attribute change), each joined with
- * the writing process read from /proc at once, coalesced per path over a window, classified
+ * the writing process (from the eBPF sensor's syscall records when it runs, who_sensor.c;
+ * else from /proc at once), coalesced per path over a window, classified
  * (credentials, binaries, configuration, logs) and written as JSON lines or text, and
  * optionally handed to a callback (the alert pipeline). Not the baseline: watch reports
  * what happens, check says how the tree differs from what was recorded.
