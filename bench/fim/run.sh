@@ -3,13 +3,21 @@
 # ward fim vs AIDE 0.18, side by side on one tree, same attributes (p+ftype+i+n+u+g+s+m+c+
 # l+xattrs+acl+sha256), two workers each: init, check on an unchanged tree, check --full,
 # each with a cold (drop_caches) and a warm cache, then a check after seeding 100 changes
-# whose changed-path sets must be identical. Wall time and peak RSS from /usr/bin/time.
+# whose findings must be identical: bench/fim/compare.py compares the added, removed and
+# changed paths and, per changed path, the changed attribute names (AIDE's JSON report at
+# report_level=changed_attributes against ward's JSON). Wall time and peak RSS from
+# /usr/bin/time. Exits 1 when the findings differ, or when TREE itself was written during
+# the run (then the comparison proves nothing).
 #
 # The tree is reached through an overlay mount (lower = TREE, upper in a temp dir) so the
-# 100 changes never touch the host's files. Needs root (mount, drop_caches).
+# 100 changes never touch the host's files. Needs root (mount, drop_caches). On a shared
+# machine, run it on a private copy that nobody else writes, not on the live /usr:
+#   cp -a /usr /var/tmp/ward-fim-usr && bench/fim/run.sh /var/tmp/ward-fim-usr
 #
 # Usage: bench/fim/run.sh [TREE] (default /usr); env WARD = optimized ward binary.
 # STRIDE=N picks every Nth directory for the seeded files (default 7; 1 for small trees).
+# SEEDED_ONLY=1: only one init and the seeded check per tool (the exact comparison),
+# no timing passes.
 # RESUME=DIR continues a run whose init steps finished in DIR (mount and baselines kept).
 set -euo pipefail
 TREE=${1:-/usr}
@@ -36,7 +44,7 @@ database_out=file:$W/aide.db.new
 gzip_dbout=no
 num_workers=2
 report_format=json
-report_level=list_entries
+report_level=changed_attributes
 report_url=file:$W/aide.report
 G = $GROUP
 $M G
@@ -57,8 +65,13 @@ run() {
 aide_init() { aide -c "$W/aide.conf" --init && mv "$W/aide.db.new" "$W/aide.db"; }
 export -f aide_init; export W
 
+STAMP=$W/start.stamp
+[ -e "$STAMP" ] || touch -d '-2 seconds' "$STAMP"
 echo "tree: $TREE via overlay at $M ($(find "$M" -xdev | wc -l) entries); ward: $WARD"
-if [ -z "${RESUME:-}" ]; then
+if [ -n "${SEEDED_ONLY:-}" ]; then
+	run ward_init_warm "$WARD" fim init "${WF[@]}"
+	run aide_init_warm bash -c aide_init
+elif [ -z "${RESUME:-}" ]; then
 	cold; run ward_init_cold "$WARD" fim init "${WF[@]}"
 	run ward_init_warm "$WARD" fim init "${WF[@]}"
 	cold; run aide_init_cold bash -c aide_init
@@ -66,13 +79,15 @@ if [ -z "${RESUME:-}" ]; then
 else
 	sed -i '/^ward_check\|^ward_full\|^aide_check/d' "$RES"
 fi
-cold; run ward_check_cold "$WARD" fim check "${WF[@]}"
-run ward_check_warm "$WARD" fim check "${WF[@]}"
-cold; run ward_full_cold "$WARD" fim check --full "${WF[@]}"
-run ward_full_warm "$WARD" fim check --full "${WF[@]}"
-cold; run aide_check_cold aide -c "$W/aide.conf" --check
-run aide_check_warm aide -c "$W/aide.conf" --check
-grep -q '"outline": "AIDE found NO differences' "$W/aide.report" || echo "WARNING: AIDE saw changes on the unchanged tree"
+if [ -z "${SEEDED_ONLY:-}" ]; then
+	cold; run ward_check_cold "$WARD" fim check "${WF[@]}"
+	run ward_check_warm "$WARD" fim check "${WF[@]}"
+	cold; run ward_full_cold "$WARD" fim check --full "${WF[@]}"
+	run ward_full_warm "$WARD" fim check --full "${WF[@]}"
+	cold; run aide_check_cold aide -c "$W/aide.conf" --check
+	run aide_check_warm aide -c "$W/aide.conf" --check
+	grep -q '"outline": "AIDE found NO differences' "$W/aide.report" || echo "WARNING: AIDE saw changes on the unchanged tree"
+fi
 
 # 100 changes in different directories: 25 appends, 15 chmod, 10 chown, 15 deletes,
 # 15 new files, 10 renames, 10 symlink retargets
@@ -89,13 +104,17 @@ for i in $(seq 0 9); do ln -sfn "/nonexistent/ward-bench-$i" "${links[$i]}"; don
 sleep 1 # AIDE keeps times in whole seconds
 run ward_check_seeded "$WARD" fim check --json "${WF[@]}"
 run aide_check_seeded aide -c "$W/aide.conf" --check
-jq -r '.findings[] | select(.kind != "error") | .path' "$W/ward_check_seeded.stdout" | sort -u >"$W/ward.paths"
-jq -r '[.added, .removed, .changed] | map(select(. != null) | keys[]) | .[]' "$W/aide.report" | sort -u >"$W/aide.paths"
-echo "changed paths: ward $(wc -l <"$W/ward.paths"), AIDE $(wc -l <"$W/aide.paths")"
-if diff "$W/aide.paths" "$W/ward.paths" >"$W/paths.diff"; then
-	echo "FINDINGS IDENTICAL"
+same=0
+python3 "$(dirname "$0")/compare.py" "$W/ward_check_seeded.stdout" "$W/aide.report" "$M" \
+	| tee "$W/compare.out" || same=$?
+# the lower tree must not have changed under both tools (the seeded changes go to the
+# overlay's upper layer): otherwise a difference may come from a third party
+written=$(find "$TREE" -xdev \( -newer "$STAMP" -o -cnewer "$STAMP" \) -print 2>/dev/null | head -5)
+if [ -n "$written" ]; then
+	echo "TREE WAS WRITTEN DURING THE RUN (use a private copy):"; echo "$written"
+	same=3
 else
-	echo "FINDINGS DIFFER:"; head -40 "$W/paths.diff"
+	echo "tree untouched during the run: nothing under $TREE changed after the start"
 fi
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "inf" }'; }
@@ -111,5 +130,7 @@ for row in "init cold aide_init_cold ward_init_cold" "init warm aide_init_warm w
 	   "check, 100 changes warm aide_check_seeded ward_check_seeded"; do
 	set -- $row
 	n=$#; a=${@:n-1:1}; w=${@:n:1}; cache=${@:n-2:1}; step=${*:1:n-3}
+	[ -n "$(get "$a" 2)" ] && [ -n "$(get "$w" 2)" ] || continue
 	echo "| $step | $cache | $(get "$a" 2) | $(get "$w" 2) | $(ratio "$(get "$a" 2)" "$(get "$w" 2)") | $(( $(get "$a" 3) / 1024 )) | $(( $(get "$w" 3) / 1024 )) |"
 done
+[ "$same" = 0 ] || exit 1

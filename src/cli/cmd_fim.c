@@ -60,6 +60,9 @@ static void fim_help(FILE *out)
 		"  --timeout SEC       exit after SEC seconds\n"
 		"  --alerts            send events through the alert pipeline (outputs.* in the\n"
 		"                      config: stdout, file, syslog, webhook) instead of printing\n"
+		"  --no-sensor         who-data from /proc only (default: joined with the eBPF\n"
+		"                      sensor's syscall events when it loads, which names writers\n"
+		"                      that already exited; WARD_REQUIRE_BPF=1 makes it mandatory)\n"
 		"\n"
 		"Options (drift):\n"
 		"  --container ID      one container (full id or unique prefix)\n"
@@ -87,7 +90,7 @@ static void fim_help(FILE *out)
 
 enum {
 	OPT_DB = 256, OPT_KEY, OPT_PATH, OPT_EXCLUDE, OPT_GROUP, OPT_HASH, OPT_THREADS, OPT_FULL,
-	OPT_JSON, OPT_WINDOW, OPT_COUNT, OPT_TIMEOUT, OPT_CONTAINER, OPT_PID, OPT_ALL, OPT_ALERTS,
+	OPT_JSON, OPT_WINDOW, OPT_COUNT, OPT_TIMEOUT, OPT_CONTAINER, OPT_PID, OPT_ALL, OPT_ALERTS, OPT_NO_SENSOR,
 };
 
 struct fim_args {
@@ -95,7 +98,7 @@ struct fim_args {
 	const char **paths, **excludes;
 	size_t paths_cnt, excludes_cnt;
 	long threads, window_ms, count, timeout, pid;
-	bool is_full, is_json, is_all, is_alerts;
+	bool is_full, is_json, is_all, is_alerts, is_no_sensor;
 };
 
 static int parse_long(const char *s, long min, long max, long *out)
@@ -130,6 +133,7 @@ static int parse_args(const char *sub, int argc, char **argv, struct fim_args *a
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "alerts", no_argument, NULL, OPT_ALERTS },
+		{ "no-sensor", no_argument, NULL, OPT_NO_SENSOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -176,6 +180,7 @@ static int parse_args(const char *sub, int argc, char **argv, struct fim_args *a
 			break;
 		case OPT_ALL: a->is_all = true; break;
 		case OPT_ALERTS: a->is_alerts = true; break;
+		case OPT_NO_SENSOR: a->is_no_sensor = true; break;
 		case 'h': fim_help(stdout); return -1;
 		default: return ward_cli_usage_error(cmd, "unknown option");
 		}
@@ -320,8 +325,13 @@ static int run_watch(struct ward_ctx *ctx, int argc, char **argv)
 		rc = FIM_EXIT_ERROR;
 		goto out;
 	}
+	/* who-data needs the eBPF sensor; the fallback backend would be a second fanotify
+	 * listener with less to say than /proc */
+	ward_config_set(ctx->cfg, "sensor.backend", "bpf");
+	const char *req = getenv("WARD_REQUIRE_BPF");
 	struct ward_fim_watch_opts o = {
-		.policy = pol, .is_json = a.is_json,
+		.policy = pol, .is_json = a.is_json, .cfg = ctx->cfg, .no_sensor = a.is_no_sensor,
+		.require_sensor = req && strcmp(req, "1") == 0 && !a.is_no_sensor,
 		.on_event = alerts ? emit_alert : NULL, .arg = alerts,
 		.window_ms = a.window_ms >= 0 ? a.window_ms :
 			     ward_config_int(ctx->cfg, "fim.watch_window_ms"),

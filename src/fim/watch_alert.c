@@ -38,8 +38,13 @@ int ward_fim_event_emit(struct ward_alerts *p, const struct ward_fim_event *ev)
 		{ "proc.name", ev->who.is_known ? WARD_AV_STR : WARD_AV_NULL, { .s = ev->who.comm } },
 		{ "proc.exepath", ev->who.is_known ? WARD_AV_STR : WARD_AV_NULL, { .s = ev->who.exe } },
 		{ "proc.cmdline", ev->who.is_known ? WARD_AV_STR : WARD_AV_NULL, { .s = ev->who.cmdline } },
+		{ "proc.ppid", ev->who.has_ppid ? WARD_AV_INT : WARD_AV_NULL, { .i = ev->who.ppid } },
 		{ "user.uid", ev->who.has_uid ? WARD_AV_UINT : WARD_AV_NULL, { .u = ev->who.uid } },
+		{ "user.name", ev->who.user[0] ? WARD_AV_STR : WARD_AV_NULL, { .s = ev->who.user } },
 		{ "container.id", WARD_AV_STR, { .s = ev->who.in_container ? ev->who.container_id : "host" } },
+		{ "container.name", ev->who.container_name[0] ? WARD_AV_STR : WARD_AV_NULL,
+		  { .s = ev->who.container_name } },
+		{ "fim.who_source", WARD_AV_STR, { .s = ward_fim_who_source_name(ev->who.source) } },
 	};
 	static const char *const tags[] = { "fim", "filesystem" };
 	struct ward_alert_proc proc = {
@@ -50,7 +55,8 @@ int ward_fim_event_emit(struct ward_alerts *p, const struct ward_fim_event *ev)
 		.time_ns = ev->first_ns, .rule = "FIM change", .priority = ward_fim_class_priority(cls),
 		.output = output, .fields = fields, .fields_cnt = sizeof(fields) / sizeof(fields[0]),
 		.tags = tags, .tags_cnt = 2, .source = "fim",
-		.container = { .id = ev->who.in_container ? ev->who.container_id : NULL },
+		.container = { .id = ev->who.in_container ? ev->who.container_id : NULL,
+			       .name = ev->who.container_name[0] ? ev->who.container_name : NULL },
 		.ancestry = ev->who.is_known ? &proc : NULL, .ancestry_cnt = ev->who.is_known ? 1 : 0,
 	};
 	err = ward_alerts_emit(p, &a);

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,17 +63,45 @@ static void read_container(int dfd, struct ward_fim_who *w)
 	}
 }
 
+void ward_fim_who_reset(struct ward_fim_who *w, int pid)
+{
+	/* the large string members are cleared by their first byte only */
+	memset(w, 0, offsetof(struct ward_fim_who, exe));
+	w->exe[0] = w->cmdline[0] = '\0';
+	w->container_id[0] = w->runtime[0] = w->container_name[0] = '\0';
+	w->in_container = false;
+	w->pid = pid;
+}
+
+void ward_fim_who_set_user(struct ward_fim_who *w)
+{
+	struct passwd pw, *res = NULL;
+	char buf[2048];
+
+	w->user[0] = '\0';
+	/* a container has its own user database; the host's name for its uid would mislead */
+	if (!w->has_uid || w->in_container)
+		return;
+	if (getpwuid_r(w->uid, &pw, buf, sizeof(buf), &res) == 0 && res && res->pw_name)
+		snprintf(w->user, sizeof(w->user), "%s", res->pw_name);
+}
+
+const char *ward_fim_who_source_name(enum ward_fim_who_source s)
+{
+	switch (s) {
+	case WARD_FIM_WHO_PROC: return "proc";
+	case WARD_FIM_WHO_SENSOR: return "sensor";
+	default: return "none";
+	}
+}
+
 int ward_fim_who_read(const char *proc_root, int pid, struct ward_fim_who *w)
 {
 	char path[64], buf[512];
 	ssize_t n;
 	int dfd;
 
-	memset(w, 0, offsetof(struct ward_fim_who, exe));
-	w->exe[0] = w->cmdline[0] = '\0';
-	w->container_id[0] = w->runtime[0] = '\0';
-	w->in_container = false;
-	w->pid = pid;
+	ward_fim_who_reset(w, pid);
 	snprintf(path, sizeof(path), "%s/%d", proc_root, pid);
 	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
@@ -99,6 +128,16 @@ int ward_fim_who_read(const char *proc_root, int pid, struct ward_fim_who *w)
 	n = read_small(dfd, "status", status, sizeof(status));
 	if (n > 0) {
 		char *u = strstr(status, "\nUid:");
+		char *pp = strstr(status, "\nPPid:");
+
+		if (pp) {
+			char *end;
+			long v = strtol(pp + 6, &end, 10);
+			if (end != pp + 6 && v >= 0 && v <= INT32_MAX) {
+				w->ppid = (int)v;
+				w->has_ppid = true;
+			}
+		}
 		if (u) {
 			char *end;
 			unsigned long v = strtoul(u + 5, &end, 10);
@@ -110,5 +149,9 @@ int ward_fim_who_read(const char *proc_root, int pid, struct ward_fim_who *w)
 	}
 	read_container(dfd, w);
 	close(dfd);
-	return w->is_known ? 0 : -ENOENT;
+	if (!w->is_known)
+		return -ENOENT;
+	w->source = WARD_FIM_WHO_PROC;
+	ward_fim_who_set_user(w);
+	return 0;
 }
