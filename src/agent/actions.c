@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,8 @@ static int start_collect(struct ward_agent_actions *a, const struct ward_target 
 	return 0;
 }
 
+#define WARD_PTRACE_ATTACH 16 /* <sys/ptrace.h> PTRACE_ATTACH; that header's enum clashes with <linux/ptrace.h> */
+
 /* What the kernel did, by the kind of event it killed at. */
 static void kernel_kill_detail(const struct ward_event *ev, char *detail, size_t detail_len)
 {
@@ -203,6 +206,32 @@ static void kernel_kill_detail(const struct ward_event *ev, char *detail, size_t
 	}
 }
 
+/* PTRACE_ATTACH completes before the killed tracer dies and queues a SIGSTOP for the
+ * tracee, which therefore ends up stopped with nobody to continue it: a web server that an
+ * attacker tried to inject into would hang. Resume it when it is stopped now. */
+static void resume_ptrace_victim(const struct ward_event *ev, char *detail, size_t detail_len)
+{
+	struct ward_proc_stat st;
+	size_t used = strlen(detail);
+	pid_t victim = 0;
+	int err;
+
+	if (ev->raw->kind != WARD_EV_PTRACE || ev->raw->args[0] != WARD_PTRACE_ATTACH)
+		return;
+	err = ward_proc_find_vpid(ev->raw->pidns, (pid_t)ev->raw->args[1], &victim);
+	if (!err)
+		err = ward_proc_stat_read(victim, &st);
+	if (err || used >= detail_len)
+		return;
+	if (st.state != 'T' && st.state != 't')
+		return;
+	if (kill(victim, SIGCONT) == 0)
+		snprintf(detail + used, detail_len - used, "; tracee %d resumed (SIGCONT)", (int)victim);
+	else
+		snprintf(detail + used, detail_len - used, "; tracee %d left stopped: %s", (int)victim,
+			 strerror(errno));
+}
+
 /* Runs one action; fills detail; returns 0 or -errno. */
 static int run_one(struct ward_agent_actions *a, unsigned bit, const struct ward_rule_match *m,
 		   const struct ward_event *ev, struct ward_target *t, char *detail,
@@ -216,6 +245,7 @@ static int run_one(struct ward_agent_actions *a, unsigned bit, const struct ward
 		/* the process itself: containers are killed with freeze/quarantine or by hand */
 		if (ev->raw->flags & WARD_F_KERNEL_KILLED) {
 			kernel_kill_detail(ev, detail, detail_len);
+			resume_ptrace_victim(ev, detail, detail_len);
 			return 0;
 		}
 		err = ward_kill_pid((pid_t)ev->raw->pid, 0, 0, &kr);

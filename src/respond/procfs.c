@@ -6,11 +6,13 @@
  */
 #include "respond/respond.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* PF_KTHREAD from include/linux/sched.h: the flags field of /proc/P/stat carries it. */
@@ -102,6 +104,7 @@ int ward_proc_stat_read(pid_t pid, struct ward_proc_stat *out)
 			goto out;
 		}
 		if (field == 3) {
+			st.state = *p;
 			while (*p && *p != ' ')
 				p++;
 			continue;
@@ -124,5 +127,87 @@ int ward_proc_stat_read(pid_t pid, struct ward_proc_stat *out)
 	err = 0;
 out:
 	ward_buf_free(&b);
+	return err;
+}
+
+/* Last column of the NSpid line in /proc/P/status: the pid in P's own namespace. */
+static int proc_vpid(pid_t pid, pid_t *out)
+{
+	char path[64], *line, *p, *end;
+	struct ward_buf b;
+	long v = -1;
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	ward_buf_init(&b, 16384);
+	err = ward_read_file(path, &b);
+	if (err < 0)
+		goto out;
+	err = ward_buf_append(&b, "", 1); /* NUL for the string scan below */
+	if (err)
+		goto out;
+	line = strstr(b.data, "\nNSpid:");
+	if (!line) {
+		err = -ENOENT;
+		goto out;
+	}
+	for (p = line + 7; *p && *p != '\n'; p = end) {
+		errno = 0;
+		long x = strtol(p, &end, 10);
+		if (end == p || errno)
+			break;
+		v = x;
+	}
+	err = v > 0 ? 0 : -WARD_E_SYNTAX;
+	if (!err)
+		*out = (pid_t)v;
+out:
+	ward_buf_free(&b);
+	return err;
+}
+
+int ward_proc_find_vpid(uint32_t pidns, pid_t vpid, pid_t *out)
+{
+	struct dirent *d;
+	DIR *dir;
+	int err = -ESRCH;
+
+	if (vpid <= 0)
+		return -EINVAL;
+	/* Our own namespace: the pid is the answer (this also covers processes in descendant
+	 * namespaces, which a tracer here names by their pid in our namespace). */
+	{
+		char path[64];
+		struct stat st;
+
+		if (stat("/proc/self/ns/pid", &st) == 0 && (uint32_t)st.st_ino == pidns) {
+			snprintf(path, sizeof(path), "/proc/%d", (int)vpid);
+			if (access(path, F_OK) < 0)
+				return -ESRCH;
+			*out = vpid;
+			return 0;
+		}
+	}
+	dir = opendir("/proc");
+	if (!dir)
+		return -errno;
+	while ((d = readdir(dir))) {
+		char path[64], *end;
+		struct stat st;
+		pid_t got;
+		long pid = strtol(d->d_name, &end, 10);
+
+		if (end == d->d_name || *end || pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/pid", pid);
+		if (stat(path, &st) < 0 || (uint32_t)st.st_ino != pidns)
+			continue;
+		if (proc_vpid((pid_t)pid, &got) == 0 && got == vpid) {
+			*out = (pid_t)pid;
+			err = 0;
+			break;
+		}
+	}
+	closedir(dir);
 	return err;
 }

@@ -67,9 +67,15 @@ struct ward_proc_stat {
 	pid_t pid, ppid;
 	uint64_t start;
 	bool is_kthread;
+	char state;          /* field 3: R, S, D, T (stopped), t (traced), Z, ... */
 	char comm[17];
 };
 int ward_proc_stat_read(pid_t pid, struct ward_proc_stat *out);
+/* The pid (in ward's namespace) of the process that is vpid inside the pid namespace with
+ * inode pidns. For ward's own namespace that is vpid; otherwise /proc is scanned for a
+ * process whose own namespace is pidns and whose `NSpid:` last column is vpid (so a process
+ * in a namespace nested below pidns is not found). Returns 0, -ESRCH or -errno. */
+int ward_proc_find_vpid(uint32_t pidns, pid_t vpid, pid_t *out);
 /* Reads a whole small file into b (bounded by b's max). Returns bytes or -errno. */
 int ward_read_file(const char *path, struct ward_buf *b);
 /* Writes s to an existing file (cgroup knobs). Returns 0 or -errno. */

@@ -5,7 +5,8 @@
  *   kkprobe connect MARKER IP PORT
  *   kkprobe open MARKER PATH
  *   kkprobe unshare MARKER
- *   kkprobe ptrace MARKER      (forks a child and PTRACE_ATTACHes to it)
+ *   kkprobe ptrace MARKER      (forks a child, writes its pid to MARKER.child, then
+ *                               PTRACE_ATTACHes to it)
  * The test copies this binary under different names (the comm the rules match).
  */
 #define _GNU_SOURCE
@@ -66,9 +67,24 @@ int main(int argc, char **argv)
 		long rc;
 
 		if (c == 0) {
-			alarm(10); /* never outlives the test, even if its parent is killed */
+			/* a stopped child must not hold the test's output pipes open */
+			int null = open("/dev/null", O_RDWR);
+
+			if (null >= 0) {
+				dup2(null, 0);
+				dup2(null, 1);
+				dup2(null, 2);
+			}
+			alarm(20); /* never outlives the test once running, even if orphaned */
 			pause();
 			_exit(0);
+		}
+		snprintf(buf, sizeof(buf), "%s.child", argv[2]);
+		{
+			char pid[32];
+
+			snprintf(pid, sizeof(pid), "%d", (int)c);
+			mark(buf, pid);
 		}
 		rc = ptrace(PTRACE_ATTACH, c, NULL, NULL);
 		snprintf(buf, sizeof(buf), "ptrace %ld", rc);
