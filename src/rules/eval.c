@@ -68,13 +68,14 @@ static int str_cmp(const char *a, size_t al, const char *b, size_t bl)
 	return r ? r : (al < bl ? -1 : al > bl);
 }
 
-static bool in_strs(const struct ward_rcmp *m, const char *s, size_t len)
+/* Binary search of a sorted string array. */
+static bool sorted_has(const struct ward_rstr *v, size_t cnt, const char *s, size_t len)
 {
-	size_t lo = 0, hi = m->set_cnt;
+	size_t lo = 0, hi = cnt;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int r = str_cmp(m->strs[mid].s, m->strs[mid].len, s, len);
+		int r = str_cmp(v[mid].s, v[mid].len, s, len);
 
 		if (r == 0)
 			return true;
@@ -84,6 +85,11 @@ static bool in_strs(const struct ward_rcmp *m, const char *s, size_t len)
 			hi = mid;
 	}
 	return false;
+}
+
+static bool in_strs(const struct ward_rcmp *m, const char *s, size_t len)
+{
+	return sorted_has(m->strs, m->set_cnt, s, len);
 }
 
 static bool in_nums(const struct ward_rcmp *m, int64_t v)
@@ -135,19 +141,8 @@ static bool pmatch(const struct ward_rcmp *m, const char *s, size_t len)
 
 bool ward_rmulti_match(const struct ward_rmulti *mu, const char *s, size_t len)
 {
-	size_t lo = 0, hi = mu->exact_cnt;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int r = str_cmp(mu->exact[mid].s, mu->exact[mid].len, s, len);
-
-		if (r == 0)
-			return true;
-		if (r < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	if (sorted_has(mu->exact, mu->exact_cnt, s, len))
+		return true;
 	for (size_t i = 0; i < mu->prefix_cnt; i++) {
 		const struct ward_rstr *p = &mu->prefix[i];
 
