@@ -435,6 +435,18 @@ int ward_agent_block_event(struct ward_agent_block *ab, const char *rule,
 	return block_file(ab, rule, prio, ev, detail, detail_len);
 }
 
+/* Completes a denial alert (one process, one action) and sends it down the pipeline. */
+static void emit(struct ward_agent_block *ab, struct ward_alerts *alerts, struct ward_alert *a,
+		 struct ward_alert_proc *proc, struct ward_alert_action *act)
+{
+	a->hostname = ab->hostname;
+	a->ancestry = proc;
+	a->ancestry_cnt = 1;
+	a->actions = act;
+	a->actions_cnt = 1;
+	ward_alerts_emit(alerts, a);
+}
+
 static void emit_denial(struct ward_agent_block *ab, struct ward_alerts *alerts,
 			const struct denial *d, enum ward_priority prio)
 {
@@ -450,7 +462,6 @@ static void emit_denial(struct ward_agent_block *ab, struct ward_alerts *alerts,
 		{ "proc.exepath", WARD_AV_STR, { .s = d->exe } },
 		{ "fd.name", WARD_AV_STR, { .s = d->file } },
 	};
-	struct ward_alert a = { 0 };
 
 	if (ab->b)
 		ward_blocker_entry(ab->b, (size_t)d->entry, &kind, &text, &origin);
@@ -464,19 +475,9 @@ static void emit_denial(struct ward_agent_block *ab, struct ward_alerts *alerts,
 	else
 		snprintf(detail, sizeof(detail), "exec of %s denied with EPERM (matched %s %s)",
 			 d->file, kind_names[kind], text);
-	a.time_ns = d->time_ns;
-	a.rule = origin;
-	a.priority = prio;
-	a.output = output;
-	a.fields = f;
-	a.fields_cnt = 4;
-	a.hostname = ab->hostname;
-	a.container.id = d->container[0] ? d->container : "host";
-	a.ancestry = &proc;
-	a.ancestry_cnt = 1;
-	a.actions = &act;
-	a.actions_cnt = 1;
-	ward_alerts_emit(alerts, &a);
+	emit(ab, alerts, &(struct ward_alert){ .time_ns = d->time_ns, .rule = origin,
+		.priority = prio, .output = output, .fields = f, .fields_cnt = 4,
+		.container.id = d->container[0] ? d->container : "host" }, &proc, &act);
 }
 
 static void emit_summary(struct ward_agent_block *ab, struct ward_alerts *alerts, size_t idx,
@@ -492,7 +493,6 @@ static void emit_summary(struct ward_agent_block *ab, struct ward_alerts *alerts
 		{ "proc.pid", WARD_AV_UINT, { .u = (uint64_t)last_pid } },
 		{ "ward.block.coalesced", WARD_AV_UINT, { .u = cnt } },
 	};
-	struct ward_alert a = { 0 };
 
 	if (ab->b)
 		ward_blocker_entry(ab->b, idx, &kind, &text, &origin);
@@ -501,19 +501,9 @@ static void emit_summary(struct ward_agent_block *ab, struct ward_alerts *alerts
 		 (int)last_pid);
 	snprintf(detail, sizeof(detail), "%llu exec(s) denied with EPERM (matched %s %s), "
 		 "coalesced into this alert", (unsigned long long)cnt, kind_names[kind], text);
-	a.time_ns = ward_now_ns();
-	a.rule = origin;
-	a.priority = prio;
-	a.output = output;
-	a.fields = f;
-	a.fields_cnt = 2;
-	a.hostname = ab->hostname;
-	a.container.id = "host";
-	a.ancestry = &proc;
-	a.ancestry_cnt = 1;
-	a.actions = &act;
-	a.actions_cnt = 1;
-	ward_alerts_emit(alerts, &a);
+	emit(ab, alerts, &(struct ward_alert){ .time_ns = ward_now_ns(), .rule = origin,
+		.priority = prio, .output = output, .fields = f, .fields_cnt = 2,
+		.container.id = "host" }, &proc, &act);
 }
 
 void ward_agent_block_flush(struct ward_agent_block *ab, struct ward_alerts *alerts, bool final)
