@@ -49,6 +49,7 @@ struct ward_bpf_sensor {
 	struct bpf_link **links;
 	size_t links_cnt;
 	size_t attached;     /* syscalls whose tracepoint attached */
+	size_t reported;     /* attached and asked for by this run (--type, rules) */
 	size_t missing;      /* syscalls this kernel has no tracepoint for */
 	ward_record_fn fn;
 	void *fn_arg;
@@ -351,7 +352,7 @@ static bool is_gate_only(const struct ward_syscall_def *d)
 	return d->nr == WARD_SC_GATE_FORK || d->nr == WARD_SC_GATE_EXIT;
 }
 
-static int attach_syscalls(struct ward_bpf_sensor *b)
+static int attach_syscalls(struct ward_bpf_sensor *b, const bool *wanted)
 {
 	b->links = ward_xcalloc(ward_syscalls_cnt, sizeof(*b->links));
 	for (size_t i = 0; i < ward_syscalls_cnt; i++) {
@@ -372,6 +373,7 @@ static int attach_syscalls(struct ward_bpf_sensor *b)
 		}
 		b->links[b->links_cnt++] = l;
 		b->attached++;
+		b->reported += !wanted || wanted[ward_syscalls[i].nr];
 	}
 	return b->attached ? 0 : -ENOENT;
 }
@@ -477,13 +479,15 @@ int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_se
 		snprintf(why, why_len, "cannot attach scheduler tracepoints: %s", ward_strerror(err));
 		goto fail;
 	}
-	err = attach_syscalls(b);
+	err = attach_syscalls(b, opts->syscalls);
 	if (err) {
 		snprintf(why, why_len, "no syscall tracepoint could be attached");
 		goto fail;
 	}
-	snprintf(why, why_len, "ebpf: %zu syscalls%s, exec/fork/exit, %d per-CPU ring buffers of %zu KiB",
-		 b->attached, b->missing ? " (some missing on this kernel)" : "", b->ncpu,
+	/* "attached": what this kernel offers; "reported": what this run asked for of those */
+	snprintf(why, why_len, "ebpf: %zu syscalls attached%s, %zu reported, exec/fork/exit, "
+		 "%d per-CPU ring buffers of %zu KiB", b->attached,
+		 b->missing ? " (some missing on this kernel)" : "", b->reported, b->ncpu,
 		 ring_bytes / 1024);
 	*out = b;
 	return 0;
