@@ -770,6 +770,15 @@ static __noinline __u32 kk_check(struct task_struct *p, long nr, int *limited)
 #define NR_SETNS 308
 #define NR_INIT_MODULE 175
 #define NR_FINIT_MODULE 313
+#define NR_CLONE 56
+#define NR_FORK 57
+#define NR_VFORK 58
+#define NR_CLONE3 435
+#define KK_CLONE_VM 0x100ull
+#define KK_CLONE_VFORK 0x4000ull
+#define KK_CLONE_THREAD 0x10000ull
+#define KK_CSIGNAL 0xffull
+#define KK_CLONE_ARGS_VER0 64 /* the smallest struct clone_args clone3 accepts */
 
 static __always_inline __u32 kk_kind_of(long nr)
 {
@@ -780,6 +789,8 @@ static __always_inline __u32 kk_kind_of(long nr)
 	case NR_UNSHARE: return WARD_KK_K_UNSHARE;
 	case NR_INIT_MODULE:
 	case NR_FINIT_MODULE: return WARD_KK_K_MODULE;
+	case NR_CLONE:
+	case NR_CLONE3: return WARD_KK_K_CLONE;
 	default: return WARD_KK_K_NONE;
 	}
 }
@@ -815,8 +826,13 @@ static __noinline __u32 kk_sys_match(struct ward_kk_sys_policy *pol, long nr, __
 				ok = 1;
 		if (!ok)
 			continue;
-		if (r->req_mask && (rbit >= 64 || !((r->req_mask >> (rbit & 63)) & 1)))
+		if (nr == NR_CLONE || nr == NR_CLONE3) {
+			/* clone: every namespace bit the rule names (req: the clone flags) */
+			if (!r->req_mask || (req & r->req_mask) != r->req_mask)
+				continue;
+		} else if (r->req_mask && (rbit >= 64 || !((r->req_mask >> (rbit & 63)) & 1))) {
 			continue;
+		}
 		if (!kk_where_ok(r->flags, leader, &where))
 			continue;
 		ok = r->comm_cnt == 0;
@@ -927,6 +943,86 @@ int sys_enter_kk(struct trace_event_raw_sys_enter *ctx)
 		pd.state = KK_LIMITED;
 	}
 	bpf_map_update_elem(&kk_pend, &id, &pd, BPF_ANY);
+	return 0;
+}
+
+/*
+ * The flags a clone-family syscall gives copy_process, as the kernel computes them: clone
+ * keeps the low 32 bits of its first argument without the exit signal (CSIGNAL); clone3
+ * takes the u64 at the start of the caller's struct clone_args (read here: 0 with *ok
+ * cleared when it cannot be, e.g. a page not faulted in yet); fork and vfork are fixed.
+ */
+static __always_inline __u64 clone_flags_of(long nr, __u64 a0, __u64 a1, int *ok)
+{
+	__u64 fl = 0;
+
+	*ok = 1;
+	switch (nr) {
+	case NR_CLONE:
+		return (a0 & 0xffffffffull) & ~KK_CSIGNAL;
+	case NR_CLONE3:
+		/* smaller or absent args: the kernel refuses the call (EINVAL/EFAULT) */
+		if (!a0 || a1 < KK_CLONE_ARGS_VER0 ||
+		    bpf_probe_read_user(&fl, sizeof(fl), (const void *)a0)) {
+			*ok = 0;
+			return 0;
+		}
+		return fl;
+	case NR_VFORK:
+		return KK_CLONE_VM | KK_CLONE_VFORK;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * sys_enter of clone and clone3 (reads args[0] and args[1]; both syscalls have them). A new
+ * thread (CLONE_THREAD) is never killed: ward reports only new processes. The SIGKILL is
+ * pending before copy_process runs, and copy_process refuses to fork while a fatal signal
+ * is pending (-ERESTARTNOINTR): no child exists, so no fork record will ever describe this
+ * clone. The kill record is therefore made here: a clone record (nr 56 whichever syscall,
+ * as user space names every fork "clone") with the flags in args[0], flagged killed.
+ * A rate-limited clone proceeds and is reported by sched_process_fork as usual.
+ */
+SEC("tracepoint")
+int sys_enter_kk_clone(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	long nr = (int)ctx->id;
+	struct ward_kk_key *k;
+	struct ward_ev_raw *e;
+	struct scratch *s;
+	__u64 fl;
+	__u32 rule;
+	int ok;
+
+	if (!(kk_kinds & (1u << WARD_KK_K_CLONE)) || kk_exempt(id >> 32))
+		return 0;
+	if (nr != NR_CLONE && nr != NR_CLONE3)
+		return 0;
+	fl = clone_flags_of(nr, ctx->args[0], ctx->args[1], &ok);
+	if (!ok || (fl & KK_CLONE_THREAD))
+		return 0;
+	k = kk_key_reset(WARD_KK_K_CLONE);
+	if (!k)
+		return 0;
+	rule = kk_sys_match(bpf_map_lookup_elem(&kk_sys, k), nr, fl);
+	if (!rule)
+		return 0;
+	if (!kk_charge(bpf_get_current_task_btf()))
+		return 0;
+	bpf_send_signal(SIGKILL);
+	__sync_fetch_and_add(&kk_kills, 1);
+	s = get_scratch();
+	if (!s)
+		return 0;
+	e = (struct ward_ev_raw *)s->data;
+	fill_task(e, bpf_get_current_task_btf(), WARD_EV_UNSHARE, NR_CLONE);
+	__builtin_memset(e->args, 0, sizeof(e->args));
+	e->args[0] = fl;
+	e->flags |= WARD_F_KERNEL_KILLED;
+	e->kill_rule = rule;
+	emit(s, sizeof(*e));
 	return 0;
 }
 
@@ -1285,6 +1381,15 @@ int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 	if (!s)
 		return 0;
 	e = (struct ward_ev_raw *)s->data;
+	{
+		/* the parent is in its clone-family syscall: the flags evt.arg.flags shows */
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+		long nr = (long)BPF_CORE_READ(regs, orig_ax);
+		int ok;
+
+		__builtin_memset(e->args, 0, sizeof(e->args));
+		e->args[0] = clone_flags_of(nr, BPF_CORE_READ(regs, di), BPF_CORE_READ(regs, si), &ok);
+	}
 	e->child_pid = BPF_CORE_READ(child, tgid);
 	e->child_start = BPF_CORE_READ(child, start_boottime);
 	e->ret = e->child_pid;

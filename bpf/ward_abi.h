@@ -234,7 +234,11 @@ _Static_assert(sizeof(struct ward_kk_policy) == 576, "ward_kk_policy layout chan
  *   connect: decided at sys_enter from the caller's sockaddr, confirmed by the cgroup
  *            connect4/6 program on the kernel's copy of the address, which refuses the
  *            connect (no packet leaves); the SIGKILL follows at syscall exit;
- *   ptrace, setns, unshare, module: decided at sys_enter, SIGKILL sent there.
+ *   ptrace, setns, unshare, module: decided at sys_enter, SIGKILL sent there;
+ *   clone:   clone/clone3 with namespace flags, decided at sys_enter from the flags (clone3:
+ *            read from the caller's struct clone_args); req_mask holds the CLONE_NEW* bits
+ *            that must all be set. The SIGKILL is pending before copy_process runs, which
+ *            then refuses to create the child; the kill record is made at sys_enter.
  */
 enum ward_kk_kind {
 	WARD_KK_K_NONE = 0,
@@ -244,6 +248,7 @@ enum ward_kk_kind {
 	WARD_KK_K_SETNS,
 	WARD_KK_K_UNSHARE,
 	WARD_KK_K_MODULE,
+	WARD_KK_K_CLONE,
 	WARD_KK_K_CNT
 };
 #define WARD_KK_KIND_EXEC 0       /* bit 0 of kk_kinds: exec policies exist */
@@ -266,7 +271,8 @@ struct ward_kk_sys_rule {
 	__u32 flags;         /* WARD_KK_CONTAINER / WARD_KK_HOST */
 	__u32 comm_cnt;      /* 0: any comm */
 	__u32 pcomm_cnt;     /* 0: any parent */
-	__u64 req_mask;      /* ptrace: request bits (see ward_kk_req_bit), 0: any */
+	__u64 req_mask;      /* ptrace: request bits (see ward_kk_req_bit), 0: any;
+			      * clone: CLONE_NEW* bits that must all be set (never 0) */
 	__s16 nr[WARD_KK_SYS_NRS]; /* the syscalls this slot covers; -1 unused */
 	char comm[WARD_KK_SYS_COMMS][WARD_KK_COMM];
 	char pcomm[WARD_KK_PARENTS][WARD_KK_COMM];

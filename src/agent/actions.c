@@ -185,6 +185,11 @@ static void kernel_kill_detail(const struct ward_event *ev, char *detail, size_t
 {
 	double ms = (double)(ward_boot_ns() - ev->raw->ts) / 1e6;
 
+	if (ev->raw->nr == 56) {
+		snprintf(detail, detail_len, "killed in kernel at clone (SIGKILL at syscall entry; "
+			 "the kernel refused to fork, no child was created; alert %.3f ms later)", ms);
+		return;
+	}
 	switch (ev->raw->kind) {
 	case WARD_EV_EXEC:
 		snprintf(detail, detail_len, "killed in kernel at exec (SIGKILL in the exec syscall, "

@@ -26,7 +26,7 @@
 #define KK_RULES_MAX 256
 
 static const char *const kind_names[WARD_KK_K_CNT] = {
-	"exec", "open", "connect", "ptrace", "setns", "unshare", "module load",
+	"exec", "open", "connect", "ptrace", "setns", "unshare", "module load", "clone",
 };
 
 static bool is_protected(const struct ward_config *cfg, const char *name)

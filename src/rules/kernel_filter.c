@@ -11,7 +11,10 @@
  * kernel compares comms), container.id against "host". Per kind: proc.is_exe_from_memfd
  * (exec), fd.name against canonical absolute paths (open: the kernel compares the opened
  * file's path, the string fd.name is decoded from), the peer address and port (connect),
- * evt.arg.request (ptrace). Anything else (not, or, exceptions, any other field, operator
+ * evt.arg.request (ptrace), evt.arg.flags contains CLONE_NEW<ns> (clone: user space names
+ * every new process "clone" and the compiler maps clone3, fork and vfork to it, so the
+ * policy covers both syscalls that can carry namespace flags, clone and clone3).
+ * Anything else (not, or, exceptions, any other field, operator
  * or argument) leaves the rule to the user-space kill, so the kernel never kills an event
  * the rule would not match. Not here: the BPF map layout (bpf/ward_abi.h) and pushing
  * policies (src/agent/kernel_kill.c).
@@ -28,6 +31,8 @@
 
 #define NR_EXECVE 59
 #define NR_EXECVEAT 322
+#define NR_CLONE 56
+#define NR_CLONE3 435
 
 /* The syscalls of each kind, in the order kinds are tried. */
 static const struct {
@@ -41,7 +46,45 @@ static const struct {
 	{ WARD_KK_K_SETNS, { 308, -1, -1, -1 } },
 	{ WARD_KK_K_UNSHARE, { 272, -1, -1, -1 } },
 	{ WARD_KK_K_MODULE, { 175 /* init_module */, 313 /* finit_module */, -1, -1 } },
+	{ WARD_KK_K_CLONE, { NR_CLONE, NR_CLONE3, -1, -1 } },
 };
+
+/* Every name evt.arg.flags renders for a clone (src/rules/evtargs.c), and which of them the
+ * kernel may test: the namespace flags. `contains NAME` is exact only when NAME occurs in no
+ * other rendered name (checked in ns_flag_bit); CLONE_NEWTIME (0x80) is never rendered by
+ * name (on clone it is the exit signal), so a rule testing it never matches. */
+static const char *const clone_names[] = {
+	"CLONE_VM", "CLONE_FS", "CLONE_FILES", "CLONE_SIGHAND", "CLONE_PIDFD", "CLONE_PTRACE",
+	"CLONE_VFORK", "CLONE_PARENT", "CLONE_THREAD", "CLONE_NEWNS", "CLONE_SYSVSEM",
+	"CLONE_SETTLS", "CLONE_PARENT_SETTID", "CLONE_CHILD_CLEARTID", "CLONE_DETACHED",
+	"CLONE_UNTRACED", "CLONE_CHILD_SETTID", "CLONE_NEWCGROUP", "CLONE_NEWUTS", "CLONE_NEWIPC",
+	"CLONE_NEWUSER", "CLONE_NEWPID", "CLONE_NEWNET", "CLONE_IO",
+};
+static const struct {
+	const char *name;
+	uint64_t bit;
+} ns_flags[] = {
+	{ "CLONE_NEWNS", 0x20000 }, { "CLONE_NEWCGROUP", 0x2000000 }, { "CLONE_NEWUTS", 0x4000000 },
+	{ "CLONE_NEWIPC", 0x8000000 }, { "CLONE_NEWUSER", 0x10000000 }, { "CLONE_NEWPID", 0x20000000 },
+	{ "CLONE_NEWNET", 0x40000000 },
+};
+
+/* The bit of a namespace flag name that `contains` finds exactly, or 0. */
+static uint64_t ns_flag_bit(const char *s, size_t len)
+{
+	uint64_t bit = 0;
+
+	for (size_t i = 0; i < sizeof(ns_flags) / sizeof(ns_flags[0]); i++)
+		if (strlen(ns_flags[i].name) == len && !memcmp(ns_flags[i].name, s, len))
+			bit = ns_flags[i].bit;
+	if (!bit)
+		return 0;
+	/* another rendered name holding this text would make contains match it too */
+	for (size_t i = 0; i < sizeof(clone_names) / sizeof(clone_names[0]); i++)
+		if (strlen(clone_names[i]) != len && memmem(clone_names[i], strlen(clone_names[i]), s, len))
+			return 0;
+	return bit;
+}
 
 /* ptrace requests by the names evt.arg.request renders (src/rules/evtargs.c). */
 static const struct {
@@ -81,6 +124,7 @@ struct kk_acc {
 	bool memfd;
 	bool req_seen;
 	uint64_t req_mask;
+	uint64_t clone_mask;     /* CLONE_NEW* bits the flags must all hold */
 	bool never;              /* a leaf that can never hold: rule never fires */
 	struct kk_set names, pnames;
 	struct kk_objs paths, addrs, ports;
@@ -262,6 +306,20 @@ static bool leaf(const struct ward_rcmp *m, struct kk_acc *acc)
 
 	if (m->fr.idx != -1)
 		return false;
+	if (m->fr.key && !strcmp(name, "evt.arg") && !strcmp(m->fr.key, "flags") &&
+	    acc->kind == WARD_KK_K_CLONE) {
+		uint64_t bit;
+
+		/* evt.arg.flags contains CLONE_NEW<ns>: the rendered text holds that name,
+		 * which it does exactly when the bit is set */
+		if (m->op != WARD_OP_CONTAINS || m->cv != WARD_RCV_STR)
+			return false;
+		bit = ns_flag_bit(m->s, m->len);
+		if (!bit)
+			return false;
+		acc->clone_mask |= bit;
+		return true;
+	}
 	if (m->fr.key) {
 		/* evt.arg.request of ptrace: the request names evtargs.c renders */
 		if (strcmp(name, "evt.arg") || strcmp(m->fr.key, "request") ||
@@ -450,7 +508,8 @@ static bool rule_policy(const struct ward_ruleset *rs, size_t i, struct ward_ker
 			goto out;
 	} else {
 		for (int j = 0; j < WARD_KK_SYS_NRS; j++)
-			if (has_type(acc, kinds[k].nrs[j]))
+			if (has_type(acc, kinds[k].nrs[j]) ||
+			    (acc->kind == WARD_KK_K_CLONE && kinds[k].nrs[j] >= 0))
 				out->nrs[out->nrs_cnt++] = kinds[k].nrs[j];
 		if (acc->names.cnt > WARD_KK_SYS_COMMS)
 			goto out;
@@ -471,6 +530,12 @@ static bool rule_policy(const struct ward_ruleset *rs, size_t i, struct ward_ker
 			memcpy(out->ports, acc->ports.port, sizeof(out->ports));
 		}
 		out->req_mask = acc->req_mask;
+		if (acc->kind == WARD_KK_K_CLONE) {
+			/* a namespace flag is required: forks without one stay in user space */
+			if (!acc->clone_mask)
+				goto out;
+			out->req_mask = acc->clone_mask;
+		}
 	}
 	out->names_cnt = acc->names.constrained ? acc->names.cnt : 0;
 	memcpy(out->names, acc->names.v, sizeof(out->names));

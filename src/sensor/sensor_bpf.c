@@ -244,6 +244,7 @@ static int kk_attach(struct ward_bpf_sensor *b, int kind)
 		[WARD_KK_K_SETNS] = { "sys_enter_setns" },
 		[WARD_KK_K_UNSHARE] = { "sys_enter_unshare" },
 		[WARD_KK_K_MODULE] = { "sys_enter_init_module", "sys_enter_finit_module" },
+		[WARD_KK_K_CLONE] = { "sys_enter_clone", "sys_enter_clone3" },
 	};
 	int n = 0, err;
 
@@ -251,6 +252,7 @@ static int kk_attach(struct ward_bpf_sensor *b, int kind)
 		return 0;
 	for (int i = 0; i < 2 && tps[kind][i]; i++) {
 		struct bpf_program *prog = kind == WARD_KK_K_CONNECT ? b->skel->progs.sys_enter_kk_conn :
+					   kind == WARD_KK_K_CLONE ? b->skel->progs.sys_enter_kk_clone :
 					   b->skel->progs.sys_enter_kk;
 		struct bpf_link *l = bpf_program__attach_tracepoint(prog, "syscalls", tps[kind][i]);
 
@@ -421,6 +423,7 @@ int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_se
 	/* kill-policy hooks are attached when policies arrive */
 	bpf_program__set_autoattach(b->skel->progs.sys_enter_kk, false);
 	bpf_program__set_autoattach(b->skel->progs.sys_enter_kk_conn, false);
+	bpf_program__set_autoattach(b->skel->progs.sys_enter_kk_clone, false);
 	bpf_program__set_autoattach(b->skel->progs.kk_connect4, false);
 	bpf_program__set_autoattach(b->skel->progs.kk_connect6, false);
 	/* every inner ring must match the template's size, so the first ring is the template */

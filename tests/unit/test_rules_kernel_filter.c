@@ -2,7 +2,7 @@
 /* Which kill rules the kernel may decide (ward_rules_kernel_kills), table-driven, and
  * exactness: for every qualifying rule, a model of the BPF decision (bpf/tracer.bpf.c
  * kk_check, kk_sys_match, kk_open_exit, kk_connect_enter) over a grid of events (exec,
- * open, connect, ptrace, setns, unshare, module load) agrees with ward_rules_eval on every
+ * open, connect, ptrace, setns, unshare, module load, clone) agrees with ward_rules_eval on every
  * one. */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -262,7 +262,16 @@ static const char doc2[] =
 	"- rule: N unshare flags\n  desc: d\n  condition: evt.type = unshare and evt.arg.flags contains CLONE_NEWNS\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
 	"- rule: Q memfd exec\n  desc: d\n  condition: evt.type in (execve, execveat) and proc.is_exe_from_memfd = true\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
 	"- rule: N memfd false\n  desc: d\n  condition: evt.type = execve and proc.is_exe_from_memfd = false and proc.name = nc\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
-	"- rule: Q module\n  desc: d\n  condition: evt.type in (init_module, finit_module) and container.id = host\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n";
+	"- rule: Q module\n  desc: d\n  condition: evt.type in (init_module, finit_module) and container.id = host\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: Q clone userns\n  desc: d\n  condition: evt.type in (clone, clone3) and evt.arg.flags contains CLONE_NEWUSER and evt.arg.flags contains CLONE_NEWNS and proc.name = unshare\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: Q clone net in container\n  desc: d\n  condition: evt.type = clone3 and container and evt.arg.flags contains CLONE_NEWNET\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N clone no flag\n  desc: d\n  condition: evt.type = clone and proc.name = nc\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N clone prefix\n  desc: d\n  condition: evt.type = clone and evt.arg.flags contains CLONE_NEW\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N clone newtime\n  desc: d\n  condition: evt.type = clone and evt.arg.flags contains CLONE_NEWTIME\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N clone icontains\n  desc: d\n  condition: evt.type = clone and evt.arg.flags icontains clone_newuser\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N clone flags equal\n  desc: d\n  condition: evt.type = clone and evt.arg.flags = CLONE_NEWUSER\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N clone not flag\n  desc: d\n  condition: evt.type = clone and evt.arg.flags contains CLONE_NEWNS and not evt.arg.flags contains CLONE_NEWUSER\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N clone thread flag\n  desc: d\n  condition: evt.type = clone and evt.arg.flags contains CLONE_THREAD\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n";
 
 static const struct {
 	const char *rule;
@@ -278,6 +287,8 @@ static const struct {
 	{ "Q unshare", WARD_KK_K_UNSHARE, 1, 2, 0, 0 },
 	{ "Q memfd exec", 0, 0, 0, 0, 0 },
 	{ "Q module", WARD_KK_K_MODULE, 2, 0, 0, 0 },
+	{ "Q clone userns", WARD_KK_K_CLONE, 2, 1, 0, 0 },
+	{ "Q clone net in container", WARD_KK_K_CLONE, 2, 0, 0, 0 },
 };
 
 static struct ward_ruleset *RS2;
@@ -335,6 +346,10 @@ static void test_sys_rules_qualify(void **state)
 	/* ATTACH is 16, SEIZE 0x4206: bits 16 and 38 */
 	assert_int_equal(kk[4].req_mask, (1ull << 16) | (1ull << 38));
 	assert_true(kk[7].memfd);
+	/* clone: every namespace bit named is required (NEWUSER | NEWNS; NEWNET) */
+	assert_int_equal(kk[9].req_mask, 0x10000000ull | 0x20000ull);
+	assert_int_equal(kk[10].req_mask, 0x40000000ull);
+	assert_int_equal(kk[10].where, WARD_KK_IN_CONTAINER);
 	free(kk);
 }
 
@@ -375,8 +390,14 @@ static bool kernel_kills_sys(const struct ward_kernel_kill *k, const struct ward
 		if (!ok)
 			return false;
 	}
-	if (k->req_mask && !((k->req_mask >> ward_kk_req_bit(r->args[0])) & 1))
+	if (k->kind == WARD_KK_K_CLONE) {
+		/* all the namespace bits; a new thread is never killed */
+		if (!k->req_mask || (r->args[0] & k->req_mask) != k->req_mask ||
+		    (r->args[0] & 0x10000))
+			return false;
+	} else if (k->req_mask && !((k->req_mask >> ward_kk_req_bit(r->args[0])) & 1)) {
 		return false;
+	}
 	if (k->kind == WARD_KK_K_OPEN) {
 		uint8_t enc[WARD_KK_PATH];
 
@@ -422,7 +443,13 @@ static void test_sys_exact_against_eval(void **state)
 		{ 101, "ptrace", WARD_EV_PTRACE }, { 308, "setns", WARD_EV_SETNS },
 		{ 272, "unshare", WARD_EV_UNSHARE }, { 313, "finit_module", WARD_EV_MODULE },
 		{ 59, "execve", WARD_EV_EXEC }, { 322, "execveat", WARD_EV_EXEC },
+		/* a fork record, and the record of a clone killed at sys_enter (nr 56 either way) */
+		{ 56, "clone", WARD_EV_FORK }, { 56, "clone", WARD_EV_UNSHARE },
 	};
+	/* clone flags: none, one, two, with other flags, all (with CLONE_NEWTIME 0x80, which
+	 * renders as hex), 0x80 alone, vfork's */
+	static const uint64_t cflags[] = { 0, 0x10000000, 0x10020000, 0x44000100,
+					   0x7e020080, 0x80, 0x4100, 0x10020000 | 0x100000000ull };
 	static const char *const paths[] = { "/etc/shadow", "/etc/gshadow", "/etc/passwd",
 					     "/tmp/etc/shadow" };
 	static const struct { int af; const char *ip; } peers[] = {
@@ -491,6 +518,15 @@ static void test_sys_exact_against_eval(void **state)
 			if (v >= 4)
 				continue;
 			raw.args[0] = reqs[v];
+		} else if (evs[e].nr == 56) {
+			if (v >= sizeof(cflags) / sizeof(cflags[0]))
+				continue;
+			raw.args[0] = cflags[v];
+			if (raw.kind == WARD_EV_FORK) {
+				raw.child_pid = 301;
+				raw.ret = 301;
+			}
+			ev.category = "process";
 		} else if (raw.kind == WARD_EV_EXEC) {
 			if (v >= 2)
 				continue;
