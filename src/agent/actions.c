@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct collect_job {
 	struct ward_target target;
@@ -213,22 +214,35 @@ static void kernel_kill_detail(const struct ward_event *ev, char *detail, size_t
 
 /* PTRACE_ATTACH completes before the killed tracer dies and queues a SIGSTOP for the
  * tracee, which therefore ends up stopped with nobody to continue it: a web server that an
- * attacker tried to inject into would hang. Resume it when it is stopped now. */
+ * attacker tried to inject into would hang. The kill record is written at sys_enter, before
+ * the attach ran, so first wait (bounded) for the tracer to be gone: then the attach has
+ * happened or failed for good. A SIGCONT then resumes a stopped tracee and also discards a
+ * SIGSTOP still pending; a tracee with neither (the attach failed) is left alone. */
 static void resume_ptrace_victim(const struct ward_event *ev, char *detail, size_t detail_len)
 {
 	struct ward_proc_stat st;
 	size_t used = strlen(detail);
 	pid_t victim = 0;
-	int err;
+	bool stopped = false;
+	int i;
 
-	if (ev->raw->kind != WARD_EV_PTRACE || ev->raw->args[0] != WARD_PTRACE_ATTACH)
+	if (ev->raw->kind != WARD_EV_PTRACE || ev->raw->args[0] != WARD_PTRACE_ATTACH ||
+	    used >= detail_len)
 		return;
-	err = ward_proc_find_vpid(ev->raw->pidns, (pid_t)ev->raw->args[1], &victim);
-	if (!err)
-		err = ward_proc_stat_read(victim, &st);
-	if (err || used >= detail_len)
+	if (ward_proc_find_vpid(ev->raw->pidns, (pid_t)ev->raw->args[1], &victim))
 		return;
-	if (st.state != 'T' && st.state != 't')
+	for (i = 0; i < 200; i++) { /* up to ~200 ms for the tracer to exit */
+		if (ward_proc_stat_read((pid_t)ev->raw->pid, &st) || st.state == 'Z' || st.state == 'X')
+			break;
+		usleep(1000);
+	}
+	for (i = 0; i < 20 && !stopped; i++) { /* the stop lands when the tracee runs */
+		if (ward_proc_stop_pending(victim, &stopped))
+			return;
+		if (!stopped)
+			usleep(1000);
+	}
+	if (!stopped)
 		return;
 	if (kill(victim, SIGCONT) == 0)
 		snprintf(detail + used, detail_len - used, "; tracee %d resumed (SIGCONT)", (int)victim);

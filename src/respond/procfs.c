@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,5 +210,47 @@ int ward_proc_find_vpid(uint32_t pidns, pid_t vpid, pid_t *out)
 		}
 	}
 	closedir(dir);
+	return err;
+}
+
+/* The hex mask after "\n<key>:" in a status text; 0 when absent. */
+static uint64_t status_mask(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 16) : 0;
+}
+
+int ward_proc_stop_pending(pid_t pid, bool *out)
+{
+	const uint64_t stop_bit = 1ull << (SIGSTOP - 1);
+	char path[64];
+	const char *st;
+	struct ward_buf b;
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	ward_buf_init(&b, 16384);
+	err = ward_read_file(path, &b);
+	if (err < 0) {
+		err = err == -ENOENT ? -ESRCH : err;
+		goto out;
+	}
+	err = ward_buf_append(&b, "", 1);
+	if (err)
+		goto out;
+	st = strstr(b.data, "\nState:");
+	if (!st) {
+		err = -WARD_E_SYNTAX;
+		goto out;
+	}
+	st += 7;
+	while (*st == ' ' || *st == '\t')
+		st++;
+	*out = *st == 'T' || *st == 't' ||
+	       ((status_mask(b.data, "\nSigPnd:") | status_mask(b.data, "\nShdPnd:")) & stop_bit);
+	err = 0;
+out:
+	ward_buf_free(&b);
 	return err;
 }

@@ -76,6 +76,9 @@ int ward_proc_stat_read(pid_t pid, struct ward_proc_stat *out);
  * process whose own namespace is pidns and whose `NSpid:` last column is vpid (so a process
  * in a namespace nested below pidns is not found). Returns 0, -ESRCH or -errno. */
 int ward_proc_find_vpid(uint32_t pidns, pid_t vpid, pid_t *out);
+/* Whether the process is stopped (State T or t) or has a SIGSTOP pending (SigPnd/ShdPnd of
+ * /proc/P/status). Returns 0 with *out set, or -errno (-ESRCH when gone). */
+int ward_proc_stop_pending(pid_t pid, bool *out);
 /* Reads a whole small file into b (bounded by b's max). Returns bytes or -errno. */
 int ward_read_file(const char *path, struct ward_buf *b);
 /* Writes s to an existing file (cgroup knobs). Returns 0 or -errno. */

@@ -5,7 +5,7 @@
 # sys_enter of clone/clone3. The SIGKILL is pending before copy_process runs, so the kernel
 # refuses to fork: the child never runs (its marker never appears). The same program doing a
 # plain fork (clone without namespace flags) lives, and so does its child.
-# Marker program: respond/kkclone.c, copied under pid-suffixed names (the only comms the
+# Marker program: respond/kkprobe.c, copied under pid-suffixed names (the only comms the
 # rule matches).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/agent_lib.sh"
@@ -14,10 +14,10 @@ command -v cc >/dev/null || t_require "no C compiler"
 command -v jq >/dev/null || t_require "jq is not installed"
 "$WARD" trace --backend bpf --duration 1 --quiet 2>/dev/null || t_require "the eBPF sensor does not load"
 
-cc -O2 -o "$T_TMP/kkclone" "$(dirname "$0")/respond/kkclone.c" || t_require "cannot build the probe"
+cc -O2 -o "$T_TMP/kkprobe" "$(dirname "$0")/respond/kkprobe.c" || t_require "cannot build the probe"
 S=$$
 N=kkn$S
-cp "$T_TMP/kkclone" "$T_TMP/$N"
+cp "$T_TMP/kkprobe" "$T_TMP/$N"
 
 R=$T_TMP/rules; mkdir -p "$R"
 cat >"$R/kk.yaml" <<Y

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,6 +54,18 @@ static void test_stopped_child(void **state)
 		pause();
 		_exit(0);
 	}
+	{
+		bool stopped = true;
+
+		for (i = 0; i < 200; i++) { /* until the child sleeps in pause() */
+			assert_int_equal(ward_proc_stat_read(c, &st), 0);
+			if (st.state == 'S')
+				break;
+			usleep(10000);
+		}
+		assert_int_equal(ward_proc_stop_pending(c, &stopped), 0);
+		assert_false(stopped);
+	}
 	assert_int_equal(kill(c, SIGSTOP), 0);
 	for (i = 0; i < 200; i++) {
 		assert_int_equal(ward_proc_stat_read(c, &st), 0);
@@ -61,6 +74,12 @@ static void test_stopped_child(void **state)
 		usleep(10000);
 	}
 	assert_int_equal(st.state, 'T');
+	{
+		bool stopped = false;
+
+		assert_int_equal(ward_proc_stop_pending(c, &stopped), 0);
+		assert_true(stopped);
+	}
 	kill(c, SIGKILL);
 	waitpid(c, NULL, 0);
 }
@@ -75,6 +94,11 @@ static void test_find_vpid_host(void **state)
 	/* pid_max is at most 4194304: this vpid cannot exist */
 	assert_int_equal(ward_proc_find_vpid(pidns_of(getpid()), 4194305, &got), -ESRCH);
 	assert_int_equal(ward_proc_find_vpid(pidns_of(getpid()), 0, &got), -EINVAL);
+	{
+		bool b;
+
+		assert_int_equal(ward_proc_stop_pending(4194305, &b), -ESRCH);
+	}
 }
 
 /* A process in a new pid namespace is pid 1 there: found by (its namespace, 1), and by its
