@@ -9,10 +9,12 @@
 ward_agent_start() {
   WARD_AGENT_OUT=$1; shift
   WARD_AGENT_ERR=$T_TMP/agent.err
+  # a previous agent's log must not satisfy the waits below before this one truncates it
+  rm -f "$WARD_AGENT_ERR"
   "$WARD" agent --json --pidfile "$T_TMP/agent.pid" "$@" >"$WARD_AGENT_OUT" 2>"$WARD_AGENT_ERR" &
   WARD_AGENT_PID=$!
   t_on_exit "ward_agent_stop"
-  if ! t_wait_for "grep -q 'sensor: ' '$WARD_AGENT_ERR'" 60; then
+  if ! t_wait_for "grep -q 'sensor: ' '$WARD_AGENT_ERR' 2>/dev/null" 60; then
     cat "$WARD_AGENT_ERR"; return 1
   fi
   # the snapshot and first poll follow the banner closely

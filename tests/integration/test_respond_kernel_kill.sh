@@ -67,13 +67,16 @@ start_agent() { # MODE OUT
   printf 'rules:\n  mode: %s\nrespond:\n  protected: [ward-precious]\n' "$1" >"$T_TMP/ward-$1.yaml"
   WARD_AGENT_OUT=$2
   WARD_AGENT_ERR=$T_TMP/agent-$1.err
+  # an earlier agent's log (same name) must not satisfy the waits below before this one
+  # truncates it: under load the new agent's policies come later than the sleep
+  rm -f "$WARD_AGENT_ERR"
   "$WARD" -c "$T_TMP/ward-$1.yaml" agent --json --pidfile "$T_TMP/agent.pid" -r "$R" \
     >"$WARD_AGENT_OUT" 2>"$WARD_AGENT_ERR" &
   WARD_AGENT_PID=$!
-  t_wait_for "grep -q 'sensor: ' '$WARD_AGENT_ERR'" 60 || { cat "$WARD_AGENT_ERR"; exit 1; }
+  t_wait_for "grep -q 'sensor: ' '$WARD_AGENT_ERR' 2>/dev/null" 60 || { cat "$WARD_AGENT_ERR"; exit 1; }
   # enforce mode: policies reach the kernel after the /proc snapshot; wait for them
   if [ "$1" = enforce ]; then
-    t_wait_for "grep -q 'kill in the kernel at exec' '$WARD_AGENT_ERR'" 60 || true
+    t_wait_for "grep -q 'kill in the kernel at exec' '$WARD_AGENT_ERR' 2>/dev/null" 60 || true
   fi
   sleep 1
 }
