@@ -5,6 +5,7 @@
  * live system once, at the moment an action is taken.
  */
 #include "respond/respond.h"
+#include "events/proc_status.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +16,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* NSpid columns read: one per nested pid namespace (the kernel allows 32) */
+#define WARD_PROC_NS_LEVELS 33
 
 /* PF_KTHREAD from include/linux/sched.h: the flags field of /proc/P/stat carries it. */
 #define WARD_PF_KTHREAD 0x00200000u
@@ -131,38 +135,34 @@ out:
 	return err;
 }
 
-/* Last column of the NSpid line in /proc/P/status: the pid in P's own namespace. */
-static int proc_vpid(pid_t pid, pid_t *out)
+/* /proc/P/status as NUL-terminated text in b (initialised here; the caller frees it). */
+static int read_status(pid_t pid, struct ward_buf *b)
 {
-	char path[64], *line, *p, *end;
-	struct ward_buf b;
-	long v = -1;
+	char path[64];
 	int err;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	ward_buf_init(&b, 16384);
-	err = ward_read_file(path, &b);
+	ward_buf_init(b, 16384);
+	err = ward_read_file(path, b);
 	if (err < 0)
-		goto out;
-	err = ward_buf_append(&b, "", 1); /* NUL for the string scan below */
-	if (err)
-		goto out;
-	line = strstr(b.data, "\nNSpid:");
-	if (!line) {
-		err = -ENOENT;
-		goto out;
+		return err == -ENOENT ? -ESRCH : err;
+	return ward_buf_append(b, "", 1);
+}
+
+/* The pid in P's own namespace: the last (innermost) column of NSpid. */
+static int proc_vpid(pid_t pid, pid_t *out)
+{
+	uint64_t v[WARD_PROC_NS_LEVELS];
+	struct ward_buf b;
+	int n, err = read_status(pid, &b);
+
+	if (!err) {
+		n = ward_proc_status_vals(b.data, "NSpid", 10, v, WARD_PROC_NS_LEVELS);
+		if (n > 0 && v[n - 1] > 0)
+			*out = (pid_t)v[n - 1];
+		else
+			err = -WARD_E_SYNTAX;
 	}
-	for (p = line + 7; *p && *p != '\n'; p = end) {
-		errno = 0;
-		long x = strtol(p, &end, 10);
-		if (end == p || errno)
-			break;
-		v = x;
-	}
-	err = v > 0 ? 0 : -WARD_E_SYNTAX;
-	if (!err)
-		*out = (pid_t)v;
-out:
 	ward_buf_free(&b);
 	return err;
 }
@@ -213,30 +213,14 @@ int ward_proc_find_vpid(uint32_t pidns, pid_t vpid, pid_t *out)
 	return err;
 }
 
-/* The hex mask after "\n<key>:" in a status text; 0 when absent. */
-static uint64_t status_mask(const char *text, const char *key)
-{
-	const char *p = strstr(text, key);
-
-	return p ? strtoull(p + strlen(key), NULL, 16) : 0;
-}
-
 int ward_proc_stop_pending(pid_t pid, bool *out)
 {
 	const uint64_t stop_bit = 1ull << (SIGSTOP - 1);
-	char path[64];
+	uint64_t sig = 0, shd = 0;
 	const char *st;
 	struct ward_buf b;
-	int err;
+	int err = read_status(pid, &b);
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	ward_buf_init(&b, 16384);
-	err = ward_read_file(path, &b);
-	if (err < 0) {
-		err = err == -ENOENT ? -ESRCH : err;
-		goto out;
-	}
-	err = ward_buf_append(&b, "", 1);
 	if (err)
 		goto out;
 	st = strstr(b.data, "\nState:");
@@ -247,9 +231,9 @@ int ward_proc_stop_pending(pid_t pid, bool *out)
 	st += 7;
 	while (*st == ' ' || *st == '\t')
 		st++;
-	*out = *st == 'T' || *st == 't' ||
-	       ((status_mask(b.data, "\nSigPnd:") | status_mask(b.data, "\nShdPnd:")) & stop_bit);
-	err = 0;
+	ward_proc_status_vals(b.data, "SigPnd", 16, &sig, 1);
+	ward_proc_status_vals(b.data, "ShdPnd", 16, &shd, 1);
+	*out = *st == 'T' || *st == 't' || ((sig | shd) & stop_bit);
 out:
 	ward_buf_free(&b);
 	return err;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "events/proc_status.h"
 #include "sensor/fallback.h"
 
 #define STAT_MAX 1024     /* /proc/<pid>/stat: comm is at most 16 bytes, the rest numbers */
@@ -141,38 +142,6 @@ uint64_t ward_fb_proc_start(uint32_t pid)
 	return read_stat(pid, &ps) == 0 ? ps.start : 0;
 }
 
-/* "Key:\tv1\tv2..." -> up to cnt values in the given base. */
-static int status_vals(const char *status, const char *key, int base, uint64_t *v, int cnt)
-{
-	size_t klen = strlen(key);
-	const char *p = status;
-	int got = 0;
-
-	while ((p = strstr(p, key))) {
-		if ((p == status || p[-1] == '\n') && p[klen] == ':')
-			break;
-		p += klen;
-	}
-	if (!p)
-		return 0;
-	p += klen + 1;
-	while (got < cnt) {
-		char *end;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\n' || !*p)
-			break;
-		errno = 0;
-		v[got] = strtoull(p, &end, base);
-		if (end == p || errno)
-			break;
-		got++;
-		p = end;
-	}
-	return got;
-}
-
 static uint32_t ns_inode(uint32_t pid, const char *ns)
 {
 	char path[64];
@@ -228,20 +197,20 @@ int ward_fb_fill_proc(struct ward_fallback *f, struct ward_ev_raw *ev, uint32_t 
 		return -ENOENT;
 	}
 	status[n] = '\0';
-	if (status_vals(status, "Uid", 10, v, 2) == 2) {
+	if (ward_proc_status_vals(status, "Uid", 10, v, 2) == 2) {
 		ev->uid = (uint32_t)v[0];
 		ev->euid = (uint32_t)v[1];
 	}
-	if (status_vals(status, "Gid", 10, v, 2) == 2) {
+	if (ward_proc_status_vals(status, "Gid", 10, v, 2) == 2) {
 		ev->gid = (uint32_t)v[0];
 		ev->egid = (uint32_t)v[1];
 	}
-	if (status_vals(status, "CapEff", 16, v, 1) == 1)
+	if (ward_proc_status_vals(status, "CapEff", 16, v, 1) == 1)
 		ev->cap_eff = v[0];
-	if (status_vals(status, "CapPrm", 16, v, 1) == 1)
+	if (ward_proc_status_vals(status, "CapPrm", 16, v, 1) == 1)
 		ev->cap_prm = v[0];
 	/* NSpid lists the pid in each nested namespace, innermost last */
-	int nsp = status_vals(status, "NSpid", 10, v, 8);
+	int nsp = ward_proc_status_vals(status, "NSpid", 10, v, 8);
 
 	ev->vpid = nsp > 0 ? (uint32_t)v[nsp - 1] : pid;
 
