@@ -1107,26 +1107,31 @@ static __noinline void kk_exit_pending(struct ward_ev_raw *e)
 }
 
 /*
- * open at syscall exit: the path of the opened struct file (the AUX string just written at
- * aux_off, the very bytes fd.name is decoded from) against the open policies. The open has
- * completed; the SIGKILL is delivered before the task returns to user space, so it never
- * sees the fd.
+ * A path just written at off in slot (open at syscall exit: the opened struct file, the
+ * bytes fd.name is decoded from; exec: the new image, the bytes proc.exepath is decoded
+ * from) against the kind's policies, keyed by the path. An open has completed, an exec has
+ * replaced the image; either way the SIGKILL is delivered before the task returns to user
+ * space, so it never sees the fd, nor runs the new image.
  */
-static __noinline void kk_open_exit(struct scratch *s, __u32 aux_off, long nr)
+static __noinline void kk_path_check(struct scratch *s, __u32 off, __u32 slot, __u32 kind, long nr)
 {
 	struct ward_ev_raw *e = (struct ward_ev_raw *)s->data;
-	__u32 len = e->str_len[WARD_STR_AUX], rule;
-	__u8 fl = e->str_flags[WARD_STR_AUX];
+	__u32 len, rule;
+	__u8 fl;
 	struct ward_kk_key *k;
 
+	if (slot >= WARD_EV_STRS)
+		return;
+	len = e->str_len[slot];
+	fl = e->str_flags[slot];
 	if (!(fl & WARD_S_DENTRY) || (fl & WARD_S_TRUNC) || len == 0 || len >= WARD_KK_PATH)
 		return;
 	if (kk_exempt(e->pid))
 		return;
-	k = kk_key_reset(WARD_KK_K_OPEN);
+	k = kk_key_reset(kind);
 	if (!k)
 		return;
-	bpf_probe_read_kernel(k->obj, len & (WARD_KK_PATH - 1), &s->data[aux_off & OFF_MASK]);
+	bpf_probe_read_kernel(k->obj, len & (WARD_KK_PATH - 1), &s->data[off & OFF_MASK]);
 	rule = kk_sys_match(bpf_map_lookup_elem(&kk_sys, k), nr, 0);
 	if (!rule)
 		return;
@@ -1235,7 +1240,7 @@ int sys_exit(struct trace_event_raw_sys_exit *ctx)
 		str_off = off;
 		off = describe_file(s, off, fd_file(t, ret), c->aux_fd_path);
 		if (c->kind == WARD_EV_OPEN && (kk_kinds & (1u << WARD_KK_K_OPEN)))
-			kk_open_exit(s, str_off, key);
+			kk_path_check(s, str_off, WARD_STR_AUX, WARD_KK_K_OPEN, key);
 	} else if (fa < 6) {
 		/* the kernel's view of the socket wins, except that a failed connect leaves no
 		 * peer there: then the address the caller asked for is the one to report */
@@ -1265,8 +1270,10 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	long nr = BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(p), orig_ax);
 	int limited = 0;
 	__u32 killed = kk_check(p, nr, &limited);
+	/* exec-path policies need the path even when exec records are not captured */
+	int by_path = !killed && (kk_kinds & (1u << WARD_KK_K_EXEC_PATH));
 
-	if (!c || !c->enabled)
+	if ((!c || !c->enabled) && !by_path)
 		return 0;
 	if (BPF_CORE_READ(p, tgid) == self_tgid)
 		return 0;
@@ -1286,7 +1293,10 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 		struct inode *ino = BPF_CORE_READ(exe, f_inode);
 		char pfx[6] = {};
 
+		start = off;
 		off = put_path(s, off, WARD_STR_EXE, &exe->f_path);
+		if (by_path && (nr == NR_EXECVE || nr == NR_EXECVEAT))
+			kk_path_check(s, start, WARD_STR_EXE, WARD_KK_K_EXEC_PATH, nr);
 		bpf_probe_read_kernel(pfx, sizeof(pfx), BPF_CORE_READ(exe, f_path.dentry, d_name.name));
 		if (pfx[0] == 'm' && pfx[1] == 'e' && pfx[2] == 'm' && pfx[3] == 'f' && pfx[4] == 'd' &&
 		    pfx[5] == ':')
@@ -1302,6 +1312,8 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 				e->flags |= WARD_F_EXE_UPPER;
 		}
 	}
+	if (!c || !c->enabled)
+		return 0;
 
 	arg_start = BPF_CORE_READ(p, mm, arg_start);
 	arg_end = BPF_CORE_READ(p, mm, arg_end);

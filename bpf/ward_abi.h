@@ -238,7 +238,10 @@ _Static_assert(sizeof(struct ward_kk_policy) == 576, "ward_kk_policy layout chan
  *   clone:   clone/clone3 with namespace flags, decided at sys_enter from the flags (clone3:
  *            read from the caller's struct clone_args); req_mask holds the CLONE_NEW* bits
  *            that must all be set. The SIGKILL is pending before copy_process runs, which
- *            then refuses to create the child; the kill record is made at sys_enter.
+ *            then refuses to create the child; the kill record is made at sys_enter;
+ *   exec path: execve/execveat keyed by the new image's path exactly as the sensor writes
+ *            the exec record's executable (encoded like open's), decided in
+ *            sched_process_exec after the comm policies, before the image runs.
  */
 enum ward_kk_kind {
 	WARD_KK_K_NONE = 0,
@@ -249,10 +252,11 @@ enum ward_kk_kind {
 	WARD_KK_K_UNSHARE,
 	WARD_KK_K_MODULE,
 	WARD_KK_K_CLONE,
+	WARD_KK_K_EXEC_PATH,
 	WARD_KK_K_CNT
 };
 #define WARD_KK_KIND_EXEC 0       /* bit 0 of kk_kinds: exec policies exist */
-#define WARD_KK_PATH 256          /* open: bytes of the encoded path, NUL padding included */
+#define WARD_KK_PATH 256          /* open, exec path: bytes of the encoded path, NUL padding included */
 #define WARD_KK_ANY_PORT 0x10000
 #define WARD_KK_SYS_COMMS 4       /* proc.name values per sys rule */
 #define WARD_KK_SYS_NRS 4         /* syscall numbers per sys rule */
@@ -263,7 +267,7 @@ struct ward_kk_key {
 	__u32 port;          /* connect: host order, or WARD_KK_ANY_PORT */
 	__u16 family;        /* connect: AF_INET, AF_INET6, or 0 for any address */
 	__u16 _pad[3];
-	__u8 obj[WARD_KK_PATH]; /* open: encoded path; connect: address (network order) */
+	__u8 obj[WARD_KK_PATH]; /* open, exec path: encoded path; connect: address (network order) */
 };
 
 struct ward_kk_sys_rule {

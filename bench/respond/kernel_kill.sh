@@ -4,6 +4,8 @@
 # workload (see exec_kill.c). Runs the real agent (release build) in enforce mode:
 #   kernel:     evt.type in (execve, execveat) and proc.name = ward-kk-target
 #               -> kernel-decidable: SIGKILL from sched_process_exec
+#   kernel by path: evt.type in (execve, execveat) and proc.exepath = <the target's path>
+#               -> kernel-decidable: the exec-path policy, same hook, after the path walk
 #   user space: the same plus `proc.exepath startswith /` (always true for this target, but
 #               not a test the kernel decides) -> pidfd kill after the event arrives
 #   cost:       33 kernel-decidable kill rules (one on the comm "true" with a parent that
@@ -44,6 +46,7 @@ start_agent() { # MODE RULES
 
 uname -r; nproc; cat /proc/loadavg
 rule "Bench Kernel Kill" "evt.type in (execve, execveat) and proc.name = ward-kk-target" >"$OUT/kernel.yaml"
+rule "Bench Path Kill" "evt.type in (execve, execveat) and proc.exepath = $OUT/ward-kk-target" >"$OUT/path.yaml"
 rule "Bench User Kill" "evt.type in (execve, execveat) and proc.name = ward-kk-target and proc.exepath startswith /" >"$OUT/user.yaml"
 {
   for i in $(seq -w 0 31); do rule "Bench Cost $i" "evt.type in (execve, execveat) and proc.name = wk-none-$i and proc.pname in (a$i, b$i)"; done
@@ -56,6 +59,10 @@ clang -O2 -static -o "$OUT/quick" "$OUT/quick.c"
 "$OUT/exec_kill" baseline "$OUT/quick" "$TRIALS"
 echo "== in-kernel kill (enforce, kernel-decidable rule)"
 start_agent enforce "$OUT/kernel.yaml"
+"$OUT/exec_kill" latency "$OUT/ward-kk-target" "$TRIALS"
+stop_agent
+echo "== in-kernel kill by path (enforce, proc.exepath = the target)"
+start_agent enforce "$OUT/path.yaml"
 "$OUT/exec_kill" latency "$OUT/ward-kk-target" "$TRIALS"
 stop_agent
 echo "== user-space kill (enforce, rule not kernel-decidable)"

@@ -3,8 +3,8 @@
  * Turns the rules the kernel can decide (ward_rules_kernel_kills) into the sensor's kill
  * maps: the exec map (one entry per comm, holding up to WARD_KK_PER_NAME rules, each with
  * its parent comms, container/host requirement and memfd flag) and the map of other
- * syscalls (one entry per kind and object: an opened path, a peer address and port, or
- * just the syscall family). Runs at start and on every reload; only rules whose mode (their
+ * syscalls (one entry per kind and object: an opened or executed path, a peer address and
+ * port, or just the syscall family). Runs at start and on every reload; only rules whose mode (their
  * own `mode:`, else rules.mode) is enforce get a policy. The safety rules of the user-space
  * path apply before anything reaches the kernel: protected names never get a policy, host
  * pid 1 and ward are excluded in the BPF programs themselves, and the per-workload rate
@@ -26,7 +26,7 @@
 #define KK_RULES_MAX 256
 
 static const char *const kind_names[WARD_KK_K_CNT] = {
-	"exec", "open", "connect", "ptrace", "setns", "unshare", "module load", "clone",
+	"exec", "open", "connect", "ptrace", "setns", "unshare", "module load", "clone", "exec path",
 };
 
 static bool is_protected(const struct ward_config *cfg, const char *name)
@@ -123,10 +123,10 @@ static size_t sys_keys(const struct ward_kernel_kill *k, struct ward_kk_key *key
 {
 	size_t n = 0;
 
-	if (k->kind == WARD_KK_K_OPEN) {
+	if (k->kind == WARD_KK_K_OPEN || k->kind == WARD_KK_K_EXEC_PATH) {
 		for (size_t i = 0; i < k->paths_cnt && n < cap; i++, n++) {
 			memset(&keys[n], 0, sizeof(keys[n]));
-			keys[n].kind = WARD_KK_K_OPEN;
+			keys[n].kind = k->kind;
 			memcpy(keys[n].obj, k->paths[i], WARD_KK_PATH);
 		}
 		return n;

@@ -9,7 +9,9 @@
  * with user space, which is exact because a record of another type is never killed by this
  * policy). Common leaves: evt.dir = <, proc.name and proc.pname against constant sets (the
  * kernel compares comms), container.id against "host". Per kind: proc.is_exe_from_memfd
- * (exec), fd.name against canonical absolute paths (open: the kernel compares the opened
+ * (exec), proc.exepath against canonical absolute paths (exec; makes it an exec-path policy
+ * keyed by the path the kernel writes for the new image, the string proc.exepath is decoded
+ * from), fd.name against canonical absolute paths (open: the kernel compares the opened
  * file's path, the string fd.name is decoded from), the peer address and port (connect),
  * evt.arg.request (ptrace), evt.arg.flags contains CLONE_NEW<ns> (clone: user space names
  * every new process "clone" and the compiler maps clone3, fork and vfork to it, so the
@@ -396,6 +398,9 @@ static bool leaf(const struct ward_rcmp *m, struct kk_acc *acc)
 	}
 	if (!strcmp(name, "fd.name") && acc->kind == WARD_KK_K_OPEN)
 		return objs_and(&acc->paths, m, 0);
+	/* the exec record's executable path: the kernel compares the same dentry walk */
+	if (!strcmp(name, "proc.exepath") && acc->kind == 0)
+		return objs_and(&acc->paths, m, 0);
 	if (acc->kind == WARD_KK_K_CONNECT) {
 		/* on a connect record the server end, the remote end and the destination are
 		 * all the peer the caller connected to */
@@ -494,6 +499,13 @@ static bool rule_policy(const struct ward_ruleset *rs, size_t i, struct ward_ker
 		goto out; /* proc.name can never match */
 	if (acc->pnames.constrained && (acc->pnames.cnt == 0 || acc->pnames.cnt > WARD_KK_PNAMES_MAX))
 		goto out;
+	if (acc->kind == 0 && acc->paths.constrained) {
+		/* an exec on proc.exepath is keyed by the path, like open; a memfd's path is
+		 * never absolute, so both together never match */
+		if (acc->memfd || !acc->paths.cnt)
+			goto out;
+		acc->kind = WARD_KK_K_EXEC_PATH;
+	}
 	memset(out, 0, sizeof(*out));
 	out->rule = i;
 	out->kind = acc->kind;
@@ -513,8 +525,8 @@ static bool rule_policy(const struct ward_ruleset *rs, size_t i, struct ward_ker
 				out->nrs[out->nrs_cnt++] = kinds[k].nrs[j];
 		if (acc->names.cnt > WARD_KK_SYS_COMMS)
 			goto out;
-		if (acc->kind == WARD_KK_K_OPEN) {
-			/* the path is the map key: fd.name is required */
+		if (acc->kind == WARD_KK_K_OPEN || acc->kind == WARD_KK_K_EXEC_PATH) {
+			/* the path is the map key: fd.name (proc.exepath) is required */
 			if (!acc->paths.constrained || acc->paths.cnt == 0)
 				goto out;
 			out->paths_cnt = acc->paths.cnt;

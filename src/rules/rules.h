@@ -171,7 +171,7 @@ struct ward_kernel_kill {
 	size_t pnames_cnt;            /* 0: any parent */
 	char pnames[WARD_KK_PNAMES_MAX][WARD_KK_NAME_LEN + 1];
 	uint64_t req_mask;            /* ptrace: ward_kk_req_bit() of each request; 0: any; clone: CLONE_NEW* bits all required */
-	size_t paths_cnt;             /* open: fd.name is one of (>= 1) */
+	size_t paths_cnt;             /* open: fd.name, exec path: proc.exepath is one of (>= 1) */
 	char paths[WARD_KK_OBJS_MAX][WARD_KK_PATH];
 	size_t addrs_cnt;             /* connect: the peer address is one of; 0: any */
 	struct ward_kk_addr addrs[WARD_KK_OBJS_MAX];

@@ -248,7 +248,7 @@ static int kk_attach(struct ward_bpf_sensor *b, int kind)
 	};
 	int n = 0, err;
 
-	if (kind == WARD_KK_K_OPEN || b->kk_links[kind][0])
+	if (kind == WARD_KK_K_OPEN || kind == WARD_KK_K_EXEC_PATH || b->kk_links[kind][0])
 		return 0;
 	for (int i = 0; i < 2 && tps[kind][i]; i++) {
 		struct bpf_program *prog = kind == WARD_KK_K_CONNECT ? b->skel->progs.sys_enter_kk_conn :

@@ -6,7 +6,9 @@
 # and actions [kill] in enforce mode, the shell nginx execs is killed by the BPF program in
 # the exec syscall: the marker file the shell would write never appears, and the alert says
 # the kill happened in the kernel. Benign execs (nginx running /bin/true, a shell started by
-# runc exec) live. The same rule in detect mode kills nothing.
+# runc exec) live. The same rule in detect mode kills nothing. A rule on proc.exepath is
+# decided in the kernel too, on the path of the new image (in a container: relative to its
+# root), through symlinks, and not for the same bytes at another path.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/agent_lib.sh"
 . "$(dirname "$0")/runc.sh"
@@ -134,6 +136,60 @@ ward_agent_settle 1
 ward_agent_stop
 t_check "container-only rule: one alert, killed in kernel" test \
   "$(jq -c 'select(.rule=="Shell From Web Server")' "$T_TMP/ct.json" | grep -c 'killed in kernel')" -eq 1
+
+# ---- exec by path: the kernel compares the new image's path ----
+# A static program that writes a marker: at /tmp/dropped in the container and at
+# $T_TMP/dropped on the host (the rule names both), and the same bytes under other paths.
+cat >"$T_TMP/dropped.c" <<'C'
+#include <stdio.h>
+int main(int argc, char **argv)
+{
+	FILE *f = argc > 1 ? fopen(argv[1], "w") : NULL;
+
+	if (!f)
+		return 2;
+	fputs("ran\n", f);
+	return fclose(f) ? 3 : 0;
+}
+C
+cc -static -O2 -o "$T_TMP/dropped" "$T_TMP/dropped.c" || exit 1
+cp "$T_TMP/dropped" "$ROOTFS/tmp/dropped"
+cp "$T_TMP/dropped" "$ROOTFS/tmp/other"
+cp "$T_TMP/dropped" "$T_TMP/other"
+cat >"$R/kill.yaml" <<Y
+- rule: Dropped Binary Run
+  desc: the dropped binary was executed
+  condition: evt.type in (execve, execveat) and proc.exepath in (/tmp/dropped, $T_TMP/dropped)
+  output: dropped binary ran (%proc.exepath parent=%proc.pname container=%container.id)
+  priority: CRITICAL
+  actions: [kill]
+Y
+start_agent enforce "$T_TMP/path.json"
+t_wait_for "grep -q 'kill in the kernel at syscalls' '$WARD_AGENT_ERR'" 30 || true
+t_check "exec-path rule is kernel-enforced" \
+  grep -q "1 rule(s) kill in the kernel at syscalls (exec path 1)" "$WARD_AGENT_ERR"
+rm -f "$ROOTFS/tmp/m-path" "$ROOTFS/tmp/m-other" "$T_TMP/m-path" "$T_TMP/m-other"
+out=$(ward_runc_exec "$NAME" /bin/nginx /tmp/dropped /tmp/m-path)
+t_check "exec path in the container: killed ($out)" test "$out" = "signaled 9"
+t_check "exec path in the container: the marker never appears" test ! -e "$ROOTFS/tmp/m-path"
+out=$(ward_runc_exec "$NAME" /bin/nginx /tmp/other /tmp/m-other)
+t_check "the same bytes at another path run ($out)" test "$out" = "exited 0"
+t_check "the other path wrote its marker" grep -q ran "$ROOTFS/tmp/m-other"
+out=$("$T_TMP/nginx" "$T_TMP/dropped" "$T_TMP/m-path")
+t_check "exec path on the host: killed ($out)" test "$out" = "signaled 9"
+t_check "exec path on the host: no marker" test ! -e "$T_TMP/m-path"
+# through a symlink: the kernel compares the resolved image, as proc.exepath shows it
+ln -sf "$T_TMP/dropped" "$T_TMP/link"
+out=$("$T_TMP/nginx" "$T_TMP/link" "$T_TMP/m-link")
+t_check "exec through a symlink to the path: killed ($out)" test "$out" = "signaled 9"
+# the container's /tmp/dropped seen from the host is another path: it runs
+out=$("$T_TMP/nginx" "$ROOTFS/tmp/dropped" "$T_TMP/m-rootfs")
+t_check "the container's file run from the host (another path) lives ($out)" test "$out" = "exited 0"
+ward_agent_settle 1
+ward_agent_stop
+t_check "exec path: three alerts, all killed in the kernel" test \
+  "$(jq -c 'select(.rule=="Dropped Binary Run") | .ward.actions[] | select(.action=="kill" and .result=="ok")' "$T_TMP/path.json" | grep -c 'killed in kernel at exec')" -eq 3
+t_check "exec path: no user-space kill was attempted" bash -c "! grep -q 'user-space SIGKILL' '$T_TMP/path.json'"
 
 # ---- protected names: the agent gives them no kernel policy ----
 cat >"$R/kill.yaml" <<'Y'

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Which kill rules the kernel may decide (ward_rules_kernel_kills), table-driven, and
  * exactness: for every qualifying rule, a model of the BPF decision (bpf/tracer.bpf.c
- * kk_check, kk_sys_match, kk_open_exit, kk_connect_enter) over a grid of events (exec,
- * open, connect, ptrace, setns, unshare, module load, clone) agrees with ward_rules_eval on every
+ * kk_check, kk_sys_match, kk_path_check, kk_connect_enter) over a grid of events (exec by
+ * name and by path, open, connect, ptrace, setns, unshare, module load, clone) agrees with ward_rules_eval on every
  * one. */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -271,7 +271,15 @@ static const char doc2[] =
 	"- rule: N clone icontains\n  desc: d\n  condition: evt.type = clone and evt.arg.flags icontains clone_newuser\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
 	"- rule: N clone flags equal\n  desc: d\n  condition: evt.type = clone and evt.arg.flags = CLONE_NEWUSER\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
 	"- rule: N clone not flag\n  desc: d\n  condition: evt.type = clone and evt.arg.flags contains CLONE_NEWNS and not evt.arg.flags contains CLONE_NEWUSER\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
-	"- rule: N clone thread flag\n  desc: d\n  condition: evt.type = clone and evt.arg.flags contains CLONE_THREAD\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n";
+	"- rule: N clone thread flag\n  desc: d\n  condition: evt.type = clone and evt.arg.flags contains CLONE_THREAD\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: Q exec path\n  desc: d\n  condition: evt.type in (execve, execveat) and proc.exepath in (/usr/bin/nc, /tmp/x/nc, tmp/rel, /usr//bin/nc) and container.id = host\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: Q exec path name\n  desc: d\n  condition: evt.type = execve and proc.exepath = /usr/bin/nc and proc.name in (nc, cat) and proc.pname = bash\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N exec path memfd\n  desc: d\n  condition: evt.type = execve and proc.exepath = /usr/bin/nc and proc.is_exe_from_memfd = true\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N exec path prefix\n  desc: d\n  condition: evt.type = execve and proc.exepath startswith /usr/\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N exec path empty\n  desc: d\n  condition: evt.type = execve and proc.exepath = /usr/bin/nc and proc.exepath = /tmp/x/nc\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N exec path or\n  desc: d\n  condition: evt.type = execve and (proc.exepath = /usr/bin/nc or proc.name = nc)\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N exec path not\n  desc: d\n  condition: evt.type = execve and proc.name = nc and not proc.exepath = /usr/bin/nc\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n"
+	"- rule: N exec path too many names\n  desc: d\n  condition: evt.type = execve and proc.exepath = /usr/bin/nc and proc.name in (a, b, c, d, nc)\n  output: o\n  priority: CRITICAL\n  actions: [kill]\n";
 
 static const struct {
 	const char *rule;
@@ -289,6 +297,8 @@ static const struct {
 	{ "Q module", WARD_KK_K_MODULE, 2, 0, 0, 0 },
 	{ "Q clone userns", WARD_KK_K_CLONE, 2, 1, 0, 0 },
 	{ "Q clone net in container", WARD_KK_K_CLONE, 2, 0, 0, 0 },
+	{ "Q exec path", WARD_KK_K_EXEC_PATH, 2, 0, 2, 0 },
+	{ "Q exec path name", WARD_KK_K_EXEC_PATH, 1, 2, 1, 0 },
 };
 
 static struct ward_ruleset *RS2;
@@ -334,7 +344,8 @@ static void test_sys_rules_qualify(void **state)
 		fprintf(stderr, "qualifies: %s\n", ward_rules_get(RS2, kk[i].rule)->name);
 	assert_int_equal(n, (int)(sizeof(qualify2) / sizeof(qualify2[0])));
 	for (int i = 0; i < n; i++) {
-		size_t objs = kk[i].kind == WARD_KK_K_OPEN ? kk[i].paths_cnt : kk[i].addrs_cnt;
+		size_t objs = kk[i].kind == WARD_KK_K_OPEN || kk[i].kind == WARD_KK_K_EXEC_PATH ?
+			      kk[i].paths_cnt : kk[i].addrs_cnt;
 
 		assert_string_equal(ward_rules_get(RS2, kk[i].rule)->name, qualify2[i].rule);
 		assert_int_equal(kk[i].kind, qualify2[i].kind);
@@ -350,6 +361,16 @@ static void test_sys_rules_qualify(void **state)
 	assert_int_equal(kk[9].req_mask, 0x10000000ull | 0x20000ull);
 	assert_int_equal(kk[10].req_mask, 0x40000000ull);
 	assert_int_equal(kk[10].where, WARD_KK_IN_CONTAINER);
+	/* exec path: the canonical values only, encoded as the sensor writes the exe path */
+	{
+		uint8_t enc[WARD_KK_PATH];
+
+		assert_true(ward_kk_encode_path("/usr/bin/nc", 11, enc));
+		assert_true(!memcmp(kk[11].paths[0], enc, WARD_KK_PATH) ||
+			    !memcmp(kk[11].paths[1], enc, WARD_KK_PATH));
+		assert_int_equal(kk[11].where, WARD_KK_ON_HOST);
+		assert_int_equal(kk[12].pnames_cnt, 1);
+	}
 	free(kk);
 }
 
@@ -398,11 +419,17 @@ static bool kernel_kills_sys(const struct ward_kernel_kill *k, const struct ward
 	} else if (k->req_mask && !((k->req_mask >> ward_kk_req_bit(r->args[0])) & 1)) {
 		return false;
 	}
-	if (k->kind == WARD_KK_K_OPEN) {
+	if (k->kind == WARD_KK_K_OPEN || k->kind == WARD_KK_K_EXEC_PATH) {
 		uint8_t enc[WARD_KK_PATH];
+		const char *path = k->kind == WARD_KK_K_OPEN ? ev->path : ev->proc->exepath;
 
-		/* only a successful open with the kernel's path of the file */
-		if (r->ret < 0 || !ward_kk_encode_path(ev->path, strlen(ev->path), enc))
+		/* open: only a successful open with the kernel's path of the file; exec: the
+		 * exec record (sched_process_exec) with the new image's path */
+		if (k->kind == WARD_KK_K_OPEN && r->ret < 0)
+			return false;
+		if (k->kind == WARD_KK_K_EXEC_PATH && r->kind != WARD_EV_EXEC)
+			return false;
+		if (!path || !ward_kk_encode_path(path, strlen(path), enc))
 			return false;
 		ok = false;
 		for (size_t i = 0; i < k->paths_cnt; i++)
@@ -452,6 +479,10 @@ static void test_sys_exact_against_eval(void **state)
 					   0x7e020080, 0x80, 0x4100, 0x10020000 | 0x100000000ull };
 	static const char *const paths[] = { "/etc/shadow", "/etc/gshadow", "/etc/passwd",
 					     "/tmp/etc/shadow" };
+	/* exe paths (always absolute: a dentry walk): the rules' values, another file, a
+	 * memfd's name */
+	static const char *const exes[] = { "/usr/bin/nc", "/tmp/x/nc", "/usr/bin/cat",
+					    "/memfd:x (deleted)" };
 	static const struct { int af; const char *ip; } peers[] = {
 		{ AF_INET, "127.0.0.1" }, { AF_INET, "10.1.2.3" }, { AF_INET6, "::1" },
 	};
@@ -478,6 +509,7 @@ static void test_sys_exact_against_eval(void **state)
 
 		mkproc(100, 2 * SEC, 1, 1 * SEC, pcomms[p]);
 		self = mkproc(300, 10 * SEC, 100, 2 * SEC, comms[c]);
+		ward_proc_set_str(&self->exepath, "", 0);
 		memset(&raw, 0, sizeof(raw));
 		memset(&ev, 0, sizeof(ev));
 		raw.kind = evs[e].kind;
@@ -528,10 +560,13 @@ static void test_sys_exact_against_eval(void **state)
 			}
 			ev.category = "process";
 		} else if (raw.kind == WARD_EV_EXEC) {
-			if (v >= 2)
+			/* v: memfd flag (bit 0) x exe path (v / 2) */
+			if (v >= 2 * sizeof(exes) / sizeof(exes[0]))
 				continue;
-			if (v)
+			if (v & 1)
 				raw.flags |= WARD_F_EXE_MEMFD;
+			ward_proc_set_str(&self->exepath, exes[v / 2], strlen(exes[v / 2]));
+			ev.path = self->exepath;
 			ev.category = "process";
 		} else if (v) {
 			continue;
