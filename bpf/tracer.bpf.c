@@ -1270,10 +1270,11 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	long nr = BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(p), orig_ax);
 	int limited = 0;
 	__u32 killed = kk_check(p, nr, &limited);
-	/* exec-path policies need the path even when exec records are not captured */
+	/* exec-path policies need the path even when exec records are not captured, and a
+	 * kill is always reported */
 	int by_path = !killed && (kk_kinds & (1u << WARD_KK_K_EXEC_PATH));
 
-	if ((!c || !c->enabled) && !by_path)
+	if ((!c || !c->enabled) && !by_path && !killed)
 		return 0;
 	if (BPF_CORE_READ(p, tgid) == self_tgid)
 		return 0;
@@ -1312,7 +1313,7 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 				e->flags |= WARD_F_EXE_UPPER;
 		}
 	}
-	if (!c || !c->enabled)
+	if ((!c || !c->enabled) && !(e->flags & (WARD_F_KERNEL_KILLED | WARD_F_KERNEL_RATE_LIMITED)))
 		return 0;
 
 	arg_start = BPF_CORE_READ(p, mm, arg_start);

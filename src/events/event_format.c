@@ -172,6 +172,9 @@ static void args_json(struct ward_jw *w, const struct ward_event *ev)
 		break;
 	case WARD_EV_FORK:
 		ward_jw_kuint(w, "child_pid", r->child_pid);
+		/* the clone flags as evt.arg.flags tests them (no exit-signal byte) */
+		snprintf(tmp, sizeof(tmp), "0x%llx", (unsigned long long)r->args[0]);
+		ward_jw_kstr(w, "flags", tmp);
 		break;
 	case WARD_EV_EXIT:
 		ward_jw_kuint(w, "code", (r->exit_code >> 8) & 0xff);
@@ -327,7 +330,8 @@ int ward_event_text(const struct ward_event *ev, struct ward_buf *out)
 			ward_buf_putc(out, ev->argv[i] ? ev->argv[i] : ' ');
 		return 0;
 	case WARD_EV_FORK:
-		return ward_buf_printf(out, " child=%u", r->child_pid);
+		return ward_buf_printf(out, " child=%u flags=0x%llx", r->child_pid,
+				       (unsigned long long)r->args[0]);
 	case WARD_EV_EXIT:
 		return ward_buf_printf(out, " code=%u signal=%u", (r->exit_code >> 8) & 0xff,
 				       r->exit_code & 0x7f);

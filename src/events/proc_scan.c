@@ -3,6 +3,7 @@
  * read is independent and a missing one leaves that field empty. */
 #include "events/proc_scan.h"
 #include "common/timeutil.h"
+#include "events/proc_status.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -108,32 +109,13 @@ static uint64_t ticks_to_ns(unsigned long long ticks)
 
 static void parse_status(const char *root, int pid, struct ward_ev_raw *r)
 {
-	char buf[4096], *line, *save = NULL;
+	char buf[4096];
 	ssize_t n = read_file(root, pid, "status", buf, sizeof(buf) - 1);
 
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned a, b, c;
-
-		if (sscanf(line, "Uid: %u %u %u", &a, &b, &c) == 3) {
-			r->uid = a;
-			r->euid = b;
-		} else if (sscanf(line, "Gid: %u %u %u", &a, &b, &c) == 3) {
-			r->gid = a;
-			r->egid = b;
-		} else if (strncmp(line, "CapEff:", 7) == 0) {
-			r->cap_eff = strtoull(line + 7, NULL, 16);
-		} else if (strncmp(line, "CapPrm:", 7) == 0) {
-			r->cap_prm = strtoull(line + 7, NULL, 16);
-		} else if (strncmp(line, "NSpid:", 6) == 0) {
-			/* the last number is the pid in the innermost namespace */
-			char *last = strrchr(line, '\t');
-
-			r->vpid = (uint32_t)strtoul(last ? last + 1 : line + 6, NULL, 10);
-		}
-	}
+	ward_proc_status_ids(buf, r);
 }
 
 /* Prefers the unified (0::) path; on hybrid hosts where it is "/", the first non-root v1

@@ -33,6 +33,8 @@
 #include "events/event.h"
 #include "events/proc.h"
 #include "fim/join.h"
+#include "events/decoder.h"
+#include "sensor/fallback.h"
 #include "sensor/sensor.h"
 #include "sensor/session.h"
 
@@ -136,7 +138,10 @@ static bool join_who(struct sensor_watch *c, struct ward_fim_event *ev, bool all
 	w->source = WARD_FIM_WHO_SENSOR;
 	w->match = ward_fim_join_match_name(m);
 	w->syscall = ward_syscall_name(rec.nr);
-	w->has_exited = p->exited;
+	/* the sensor's exit record may still be queued behind the write it follows: a pid
+	 * that /proc no longer shows with this start time is gone too */
+	w->has_exited = p->exited ||
+			ward_proc_key_start(ward_fb_proc_start(p->pid)) != p->start;
 	w->ppid = (int)p->ppid;
 	w->has_ppid = true;
 	w->uid = p->uid;

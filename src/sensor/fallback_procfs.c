@@ -154,7 +154,6 @@ static uint32_t ns_inode(uint32_t pid, const char *ns)
 int ward_fb_fill_proc(struct ward_fallback *f, struct ward_ev_raw *ev, uint32_t pid)
 {
 	char status[STATUS_MAX + 1], num[32];
-	uint64_t v[8];
 	struct pstat ps;
 	ssize_t n;
 	int err;
@@ -197,22 +196,8 @@ int ward_fb_fill_proc(struct ward_fallback *f, struct ward_ev_raw *ev, uint32_t 
 		return -ENOENT;
 	}
 	status[n] = '\0';
-	if (ward_proc_status_vals(status, "Uid", 10, v, 2) == 2) {
-		ev->uid = (uint32_t)v[0];
-		ev->euid = (uint32_t)v[1];
-	}
-	if (ward_proc_status_vals(status, "Gid", 10, v, 2) == 2) {
-		ev->gid = (uint32_t)v[0];
-		ev->egid = (uint32_t)v[1];
-	}
-	if (ward_proc_status_vals(status, "CapEff", 16, v, 1) == 1)
-		ev->cap_eff = v[0];
-	if (ward_proc_status_vals(status, "CapPrm", 16, v, 1) == 1)
-		ev->cap_prm = v[0];
-	/* NSpid lists the pid in each nested namespace, innermost last */
-	int nsp = ward_proc_status_vals(status, "NSpid", 10, v, 8);
-
-	ev->vpid = nsp > 0 ? (uint32_t)v[nsp - 1] : pid;
+	if (!ward_proc_status_ids(status, ev))
+		ev->vpid = pid;
 
 	n = ward_fb_proc_read(pid, "loginuid", num, sizeof(num) - 1);
 	ev->loginuid = UINT32_MAX;

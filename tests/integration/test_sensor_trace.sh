@@ -85,8 +85,9 @@ t_check "kubernetes-style container: pod uid and container id" has \
   ".type==\"execve\" and .container.id==\"$ID2\" and .container.pod_uid==\"$POD\""
 t_check "kubernetes-style container: exit code" has \
   ".type==\"procexit\" and .container.id==\"$ID2\" and .proc.name==\"sh\" and .args.code==7"
-t_check "fork of a new process recorded" has \
-  ".type==\"clone\" and .proc.pid==$MPID or (.type==\"clone\" and .container.id==\"$ID1\")"
+CHILD=$(jq -r .child "$D/markers.json")
+t_check "fork of a new process recorded with its clone flags (signal byte dropped)" has \
+  ".type==\"clone\" and .proc.pid==$MPID and .args.child_pid==$CHILD and .args.flags==\"0x1200000\""
 t_check "no events dropped" grep -q "drops=0 " "$T_TMP/trace.err"
 last=$(grep 'counters:' "$T_TMP/trace.err" | tail -n 1)
 kev=$(sed -nE 's/.* events=([0-9]+) .*/\1/p' <<<"$last"); dec=$(sed -nE 's/.* decoded=([0-9]+) .*/\1/p' <<<"$last")

@@ -39,6 +39,13 @@ c.connect(("127.0.0.1", port))
 a, _ = l.accept()
 os.dup2(c.fileno(), 0)
 
+# a plain fork (glibc: clone with CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD)
+child = os.fork()
+if child == 0:
+    os._exit(0)
+os.waitpid(child, 0)
+out["child"] = child
+
 json.dump(out, open(os.path.join(d, "markers.json"), "w"))
 
 # fileless execution: run /bin/true from a memfd with a marker argv
