@@ -51,6 +51,9 @@ const volatile __u32 self_tgid = 0;
  * responders want those at once); otherwise it drains on its short poll timeout. A wakeup
  * per record costs a context switch per event. Set by the loader to a fraction of the ring. */
 const volatile __u64 wakeup_bytes = 1 << 20;
+/* 0: exec records wait like the others (sensor.exec_wakeup: false); a forced wakeup is an
+ * irq_work self-IPI, which costs tens of µs per exec in some VMs */
+const volatile __u32 exec_wakeup = 1;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -277,8 +280,8 @@ static __always_inline void emit(struct scratch *s, __u32 size)
 	if (st->pending_drop)
 		e->flags |= WARD_F_DROPS;
 	/* execs and kernel kills are wanted at once (process table, alerts) */
-	flags = e->kind == WARD_EV_EXEC || (e->flags & WARD_F_KERNEL_KILLED) ? BPF_RB_FORCE_WAKEUP :
-									   BPF_RB_NO_WAKEUP;
+	flags = (exec_wakeup && e->kind == WARD_EV_EXEC) || (e->flags & WARD_F_KERNEL_KILLED) ?
+		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 	if (ring && flags == BPF_RB_NO_WAKEUP &&
 	    bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;

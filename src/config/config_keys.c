@@ -11,6 +11,7 @@ const struct ward_cfg_key ward_cfg_keys[] = {
 	{ "sensor.syscalls", WARD_CFG_LIST, "", "syscalls to capture; empty = all ward knows" },
 	{ "sensor.proc_table_max", WARD_CFG_INT, "32768", "processes kept in the process table" },
 	{ "sensor.ignore_self", WARD_CFG_BOOL, "true", "drop events caused by ward itself" },
+	{ "sensor.exec_wakeup", WARD_CFG_BOOL, "true", "wake the reader at every exec record (lowest alert latency); false lets execs wait for the next wakeup or the 20 ms poll, saving one wakeup per exec" },
 
 	{ "containers.docker_socket", WARD_CFG_STR, "/var/run/docker.sock",
 	  "Docker Engine API socket for names, images and labels; empty disables" },

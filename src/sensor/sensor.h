@@ -24,6 +24,7 @@ struct ward_sensor_opts {
 	enum ward_backend backend;
 	size_t ring_kb;           /* per CPU, power of two */
 	bool ignore_self;         /* drop events of this process */
+	bool batch_exec;          /* exec records do not wake the reader (sensor.exec_wakeup false) */
 	const bool *syscalls;     /* WARD_SC_MAX flags; NULL = every syscall ward knows */
 };
 

@@ -417,6 +417,7 @@ int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_se
 	if (opts->ignore_self)
 		b->skel->rodata->self_tgid = (__u32)getpid();
 	b->skel->rodata->wakeup_bytes = ring_bytes / 8;
+	b->skel->rodata->exec_wakeup = opts->batch_exec ? 0 : 1;
 	bpf_map__set_max_entries(b->skel->maps.rings, (__u32)b->ncpu);
 	bpf_map__set_max_entries(b->skel->maps.scratch, (__u32)b->ncpu);
 	bpf_program__set_autoattach(b->skel->progs.sys_exit, false);

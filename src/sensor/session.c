@@ -182,6 +182,7 @@ static int run_live(struct ward_session *s)
 	so.backend = backend_of(backend);
 	so.ring_kb = (size_t)ward_config_int(o->cfg, "sensor.ring_kb");
 	so.ignore_self = ward_config_bool(o->cfg, "sensor.ignore_self");
+	so.batch_exec = !ward_config_bool(o->cfg, "sensor.exec_wakeup");
 	so.syscalls = o->syscalls;
 	err = ward_sensor_open(&so, &s->sensor);
 	if (err)

@@ -93,6 +93,18 @@ last=$(grep 'counters:' "$T_TMP/trace.err" | tail -n 1)
 kev=$(sed -nE 's/.* events=([0-9]+) .*/\1/p' <<<"$last"); dec=$(sed -nE 's/.* decoded=([0-9]+) .*/\1/p' <<<"$last")
 t_check "every record the kernel delivered was decoded by exit ($dec of $kev)" test -n "$kev" -a "$kev" = "$dec"
 
+# sensor.exec_wakeup: false: exec records no longer wake the reader, and still all arrive
+printf 'sensor:\n  exec_wakeup: false\n' >"$T_TMP/batch.yaml"
+"$WARD" -c "$T_TMP/batch.yaml" trace --json --type exec >"$T_TMP/batch.json" 2>"$T_TMP/batch.err" &
+TPID=$!
+t_wait_for "grep -q 'sensor: ebpf' $T_TMP/batch.err" 20 || { cat "$T_TMP/batch.err"; exit 1; }
+sleep 1
+for i in 1 2 3 4 5; do "$D/ward-mark-exec" batch$i; done
+sleep 0.5
+kill -INT $TPID; wait $TPID || true
+n=$(jq -c "select(.type==\"execve\" and .proc.exepath==\"$D/ward-mark-exec\" and (.args.argv[1]|startswith(\"batch\")))" "$T_TMP/batch.json" | wc -l)
+t_check "exec_wakeup false: all five marker execs arrive ($n)" test "$n" -eq 5
+
 # replay: the capture holds the snapshot and every record, so the same events come back
 "$WARD" trace --read "$T_TMP/cap" --json >"$T_TMP/replay.json" 2>"$T_TMP/replay.err"
 n_live=$(jq -c "select(.container.id==\"$ID1\" and .type==\"openat\")" "$T_TMP/ev.json" | wc -l)
