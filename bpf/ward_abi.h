@@ -58,6 +58,8 @@ enum ward_ev_kind {
 	WARD_EV_MODULE,    /* init_module, finit_module */
 	WARD_EV_BPF,
 	WARD_EV_KILL,      /* kill, tkill, tgkill */
+	WARD_EV_UTIMES,    /* utimensat, futimesat, utimes, utime: a file's times set */
+	WARD_EV_XATTR,     /* setxattr, removexattr and their l/f variants */
 	WARD_EV_KIND_KERNEL_MAX,
 	/* records made by user space, never by the kernel */
 	WARD_EV_PROC_SNAPSHOT = 64, /* a process that existed when the sensor started */

@@ -99,7 +99,7 @@ static int parse_types(struct trace_filter *f, const char *list)
 			continue;
 		}
 		fprintf(stderr, "ward trace: unknown type '%s' (kinds: exec fork exit open unlink "
-			"rename mkdir rmdir chmod chown symlink link truncate socket connect accept "
+			"rename mkdir rmdir chmod chown symlink link truncate utimes xattr socket connect accept "
 			"bind listen dup setuid setgid capset ptrace memfd mount umount unshare setns "
 			"module bpf kill; or a syscall name)\n", t);
 		err = -EINVAL;

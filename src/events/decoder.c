@@ -465,6 +465,8 @@ int ward_decoder_decode(struct ward_decoder *d, const void *rec, size_t len, str
 		case WARD_EV_CHMOD:
 		case WARD_EV_CHOWN:
 		case WARD_EV_TRUNCATE:
+		case WARD_EV_UTIMES:
+		case WARD_EV_XATTR:
 		case WARD_EV_MODULE:
 			/* the f* variants name the file by fd: its kernel path is in AUX */
 			if (!d->slot_present[WARD_STR_PATH] && d->slot_present[WARD_STR_AUX] &&

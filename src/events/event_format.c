@@ -201,8 +201,13 @@ static void args_json(struct ward_jw *w, const struct ward_event *ev)
 	case WARD_EV_MKDIR:
 	case WARD_EV_RMDIR:
 	case WARD_EV_TRUNCATE:
+	case WARD_EV_UTIMES:
 	case WARD_EV_UMOUNT:
 		ward_jw_kstr(w, "path", ev->path);
+		break;
+	case WARD_EV_XATTR:
+		ward_jw_kstr(w, "path", ev->path);
+		ward_jw_kstr(w, "name", ev->path2);
 		break;
 	case WARD_EV_CHMOD:
 		ward_jw_kstr(w, "path", ev->path);
@@ -355,6 +360,8 @@ int ward_event_text(const struct ward_event *ev, struct ward_buf *out)
 	case WARD_EV_SYMLINK:
 		return ward_buf_printf(out, " %s -> %s", r->kind == WARD_EV_SYMLINK ? ev->path_raw :
 				       ev->path, ev->path2);
+	case WARD_EV_XATTR:
+		return ward_buf_printf(out, " path=%s name=%s", ev->path, ev->path2);
 	default:
 		if (ev->path[0])
 			return ward_buf_printf(out, " path=%s", ev->path);

@@ -24,6 +24,8 @@ static const struct {
 	[WARD_EV_SYMLINK] = { "symlink", "file" },
 	[WARD_EV_LINK] = { "link", "file" },
 	[WARD_EV_TRUNCATE] = { "truncate", "file" },
+	[WARD_EV_UTIMES] = { "utimes", "file" },
+	[WARD_EV_XATTR] = { "xattr", "file" },
 	[WARD_EV_SOCKET] = { "socket", "network" },
 	[WARD_EV_CONNECT] = { "connect", "network" },
 	[WARD_EV_ACCEPT] = { "accept", "network" },

@@ -100,6 +100,10 @@ static int on_event(const struct ward_event *ev, void *arg)
 	case WARD_EV_CHMOD:
 	case WARD_EV_CHOWN:
 	case WARD_EV_TRUNCATE:
+	case WARD_EV_UTIMES:
+		break;
+	case WARD_EV_XATTR:
+		has_path2 = false; /* PATH2 is the attribute's name */
 		break;
 	default:
 		return 0;
@@ -245,7 +249,7 @@ int ward_fim_watch_sensor(struct ward_fim_watcher *w, const struct ward_fim_watc
 		case WARD_EV_EXEC: case WARD_EV_FORK: case WARD_EV_EXIT:
 		case WARD_EV_OPEN: case WARD_EV_UNLINK: case WARD_EV_RENAME: case WARD_EV_MKDIR:
 		case WARD_EV_RMDIR: case WARD_EV_CHMOD: case WARD_EV_CHOWN: case WARD_EV_SYMLINK:
-		case WARD_EV_LINK: case WARD_EV_TRUNCATE:
+		case WARD_EV_LINK: case WARD_EV_TRUNCATE: case WARD_EV_UTIMES: case WARD_EV_XATTR:
 			if (d->nr >= 0 && d->nr < WARD_SC_MAX)
 				kset[d->nr] = true;
 			break;

@@ -59,6 +59,18 @@ const struct ward_syscall_def ward_syscalls[] = {
 	{ "linkat", SYS_linkat, C(WARD_EV_LINK, 1, 0, 3, 2, N, N, 0, N, 0) },
 	{ "truncate", SYS_truncate, C(WARD_EV_TRUNCATE, 0, CWD, N, N, N, N, 0, N, 0) },
 	{ "ftruncate", SYS_ftruncate, C(WARD_EV_TRUNCATE, N, N, N, N, N, 0, 0, N, 1) },
+	/* times: a NULL path (futimens) names the file by dirfd, whose kernel path is AUX */
+	{ "utimensat", SYS_utimensat, C(WARD_EV_UTIMES, 1, 0, N, N, N, 0, 0, N, 1) },
+	{ "futimesat", SYS_futimesat, C(WARD_EV_UTIMES, 1, 0, N, N, N, 0, 0, N, 1) },
+	{ "utimes", SYS_utimes, C(WARD_EV_UTIMES, 0, CWD, N, N, N, N, 0, N, 0) },
+	{ "utime", SYS_utime, C(WARD_EV_UTIMES, 0, CWD, N, N, N, N, 0, N, 0) },
+	/* xattrs: PATH2 is the attribute's name as given (not a path; never resolved) */
+	{ "setxattr", SYS_setxattr, C(WARD_EV_XATTR, 0, CWD, 1, N, N, N, 0, N, 0) },
+	{ "lsetxattr", SYS_lsetxattr, C(WARD_EV_XATTR, 0, CWD, 1, N, N, N, 0, N, 0) },
+	{ "fsetxattr", SYS_fsetxattr, C(WARD_EV_XATTR, N, N, 1, N, N, 0, 0, N, 1) },
+	{ "removexattr", SYS_removexattr, C(WARD_EV_XATTR, 0, CWD, 1, N, N, N, 0, N, 0) },
+	{ "lremovexattr", SYS_lremovexattr, C(WARD_EV_XATTR, 0, CWD, 1, N, N, N, 0, N, 0) },
+	{ "fremovexattr", SYS_fremovexattr, C(WARD_EV_XATTR, N, N, 1, N, N, 0, 0, N, 1) },
 	/* network */
 	{ "socket", SYS_socket, C(WARD_EV_SOCKET, N, N, N, N, N, N, 1, N, 0) },
 	{ "connect", SYS_connect, C(WARD_EV_CONNECT, N, N, N, N, 1, 0, 0, N, 0) },

@@ -21,10 +21,13 @@ command -v perl >/dev/null || t_require "perl missing"
 cp "$(command -v perl)" "$T_TMP/fimmarker"
 # short-lived writers with names of their own
 cp "$(command -v dd)" "$T_TMP/fimddmark"; cp "$(command -v chmod)" "$T_TMP/fimchmodmark"
-cp "$(command -v mv)" "$T_TMP/fimmvmark"
+cp "$(command -v mv)" "$T_TMP/fimmvmark"; cp "$(command -v touch)" "$T_TMP/fimtouchmark"
+cp "$(command -v perl)" "$T_TMP/fimxamark"
 chmod 755 "$T_TMP"
 mkdir -m 1777 "$D/pub"; echo s >"$D/pub/short-chmod.txt"; echo s >"$D/pub/short-from.txt"
-chmod 666 "$D/pub/short-chmod.txt"; chown 65534:65534 "$D/pub/short-chmod.txt" "$D/pub/short-from.txt"
+echo s >"$D/pub/short-touch.txt"; echo s >"$D/pub/short-xa.txt"
+chmod 666 "$D/pub/short-chmod.txt"; chown 65534:65534 "$D/pub/short-chmod.txt" "$D/pub/short-from.txt" \
+  "$D/pub/short-touch.txt" "$D/pub/short-xa.txt"
 echo old >"$D/mod.txt"; echo a >"$D/attr.txt"; echo m >"$D/from.txt"; echo d >"$D/del.txt"
 
 "$WARD" fim watch --path "$D" --json --window 2000 --timeout 300 >"$T_TMP/ev.json" 2>"$T_TMP/watch.err" &
@@ -53,6 +56,10 @@ mkdir -m 1777 "$T_TMP/pids"
 short "$T_TMP/pids/dd" "$T_TMP/fimddmark" if=/dev/null of="$D/pub/short-dd.txt" status=none
 short "$T_TMP/pids/chmod" "$T_TMP/fimchmodmark" 600 "$D/pub/short-chmod.txt"
 short "$T_TMP/pids/mv" "$T_TMP/fimmvmark" "$D/pub/short-from.txt" "$D/pub/short-to.txt"
+short "$T_TMP/pids/touch" "$T_TMP/fimtouchmark" -d @1000000000 "$D/pub/short-touch.txt"
+# setxattr(2) (188 on x86_64) of a user attribute: only the attribute changes
+short "$T_TMP/pids/xa" "$T_TMP/fimxamark" -e 'my ($p, $n, $v) = ($ARGV[0], "user.ward", "v"); syscall(188, $p, $n, $v, 1, 0) == 0 or die "setxattr: $!"' \
+  "$D/pub/short-xa.txt"
 
 # one jq pass per check instead of one per assertion: the lines are path, events, pid, name,
 # exe, uid, container, count
@@ -73,7 +80,8 @@ done
 # short-lived writers: gone before anyone could read /proc/<pid>
 t_wait_for "grep -q 'short-to.txt' '$T_TMP/ev.json'" 10 || true
 for c in "short-dd.txt create fimddmark dd openat" "short-chmod.txt attrib fimchmodmark chmod fchmodat" \
-	 "short-from.txt moved_from fimmvmark mv renameat2" "short-to.txt moved_to fimmvmark mv renameat2"; do
+	 "short-from.txt moved_from fimmvmark mv renameat2" "short-to.txt moved_to fimmvmark mv renameat2" \
+	 "short-touch.txt attrib fimtouchmark touch utimensat" "short-xa.txt attrib fimxamark xa setxattr"; do
 	set -- $c
 	e=$(ev "pub/$1" "$2")
 	t_check "$2 of $1 (short-lived writer) reported" test -n "$e"

@@ -65,6 +65,16 @@ t_check "symlink target and link path" has \
   ".proc.pid==$MPID and .type==\"symlink\" and .args.target==\"/etc/passwd\" and .args.linkpath==\"$D/link-to-passwd\""
 t_check "chmod setting the setuid bit" has \
   ".proc.pid==$MPID and .type==\"chmod\" and .args.path==\"$D/marker-file\" and .args.mode==\"4755\""
+t_check "utimensat by path" has \
+  ".proc.pid==$MPID and .type==\"utimensat\" and .args.path==\"$D/marker-file\" and .res==0"
+t_check "futimens (utimensat on an fd): the fd's kernel path" has \
+  ".proc.pid==$MPID and .type==\"utimensat\" and .args.path==\"$D/marker-file\" and .fd.num>=0"
+t_check "setxattr with the attribute's name" has \
+  ".proc.pid==$MPID and .type==\"setxattr\" and .args.path==\"$D/marker-file\" and .args.name==\"user.ward-marker\" and .res==0"
+t_check "fsetxattr: the fd's kernel path and the name" has \
+  ".proc.pid==$MPID and .type==\"fsetxattr\" and .args.path==\"$D/marker-file\" and .args.name==\"user.ward-marker-fd\""
+t_check "removexattr" has \
+  ".proc.pid==$MPID and .type==\"removexattr\" and .args.name==\"user.ward-marker\""
 t_check "refused connect is a failure with the peer address" has \
   ".proc.pid==$MPID and .type==\"connect\" and .res==-111 and .args.addr.ip==\"127.0.0.1\" and .args.addr.port==1"
 t_check "loopback connect with both ends" has \

@@ -21,6 +21,14 @@ os.rename(os.path.join(d, "mk-dir"), os.path.join(d, "mk-dir2"))
 os.rmdir(os.path.join(d, "mk-dir2"))
 os.symlink("/etc/passwd", os.path.join(d, "link-to-passwd"))
 os.chmod(os.path.join(d, "marker-file"), 0o4755)
+# times and extended attributes, by path and by fd
+os.utime(os.path.join(d, "marker-file"), (1000000000, 1000000000))
+xfd = os.open(os.path.join(d, "marker-file"), os.O_RDONLY)
+os.utime(xfd, (1000000001, 1000000001))
+os.setxattr(os.path.join(d, "marker-file"), "user.ward-marker", b"1")
+os.setxattr(xfd, "user.ward-marker-fd", b"1")
+os.removexattr(os.path.join(d, "marker-file"), "user.ward-marker")
+os.close(xfd)
 os.unlink(os.path.join(d, "link-to-passwd"))
 
 # a refused connect, then a real loopback connection whose socket becomes stdin
