@@ -298,6 +298,11 @@ static void test_store(void **state)
 	ward_podman_store_free(s);
 }
 
+static void count(const struct ward_container *c, void *arg)
+{
+	(*(int *)arg)++;
+}
+
 static void test_table(void **state)
 {
 	struct ward_container_opts o = { .docker_socket = "", .podman_storage = root };
@@ -334,6 +339,32 @@ static void test_table(void **state)
 	ward_container_table_free(t);
 }
 
+/* The live sensor's mode: the lookup runs on the metadata thread and is published later. */
+static void test_table_async(void **state)
+{
+	struct ward_container_opts o = { .docker_socket = "", .podman_storage = root,
+					 .async = true };
+	struct ward_container_table *t = NULL;
+	struct ward_cgroup_info ci;
+	const char *path = "/libpod_parent/libpod-" CID;
+	const struct ward_container *c;
+	int n = 0;
+
+	assert_int_equal(ward_container_table_new(&o, &t), 0);
+	assert_int_equal(ward_cgroup_parse(path, strlen(path), &ci), 1);
+	c = ward_container_for_cgroup(t, &ci);
+	assert_non_null(c);
+	for (int i = 0; i < 500 && !ward_container_has_meta(c); i++)
+		usleep(10000);
+	assert_true(ward_container_has_meta(c));
+	assert_string_equal(c->name, "ward-probe");
+	assert_string_equal(c->image_tag, "1.0");
+	ward_container_drain_updates(t, count, &n);
+	assert_int_equal(n, 1);
+	ward_container_put(c);
+	ward_container_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test_setup_teardown(test_store, make_root, drop_root),
 		cmocka_unit_test_setup_teardown(test_table, make_root, drop_root),
+		cmocka_unit_test_setup_teardown(test_table_async, make_root, drop_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
