@@ -68,6 +68,7 @@ struct entry {
 struct ward_container_table {
 	pthread_mutex_t lock;    /* entries and index; never taken by the metadata thread */
 	struct entry *ents[WARD_CONTAINER_TABLE_MAX];
+	struct entry *cand[WARD_CONTAINER_TABLE_MAX]; /* evict()'s scratch: no allocation there */
 	size_t cnt;
 	size_t cap;              /* at most WARD_CONTAINER_TABLE_MAX */
 	uint64_t tick;           /* lookup clock for last_seen */
@@ -79,7 +80,6 @@ struct ward_container_table {
 	struct ward_podman_store *sync_podman;
 	bool warned_full;
 	int warned_podman;       /* atomic: one warning for podman storage errors */
-	uint64_t evicted;
 
 	/* request ring: producer under lock, consumer the metadata thread */
 	struct entry *queue[QUEUE_CAP];
@@ -392,11 +392,9 @@ static int by_last_seen(const void *a, const void *b)
  */
 static size_t evict(struct ward_container_table *t)
 {
-	struct entry **cand = malloc(t->cnt * sizeof(*cand));
+	struct entry **cand = t->cand;
 	size_t n = 0, want = t->cap / 8 ? t->cap / 8 : 1, kept = 0;
 
-	if (!cand)
-		return 0;
 	for (size_t i = 0; i < t->cnt; i++)
 		if (evictable(t->ents[i]))
 			cand[n++] = t->ents[i];
@@ -423,8 +421,8 @@ static size_t evict(struct ward_container_table *t)
 
 		t->index[slot_of(t, id, strlen(id))] = (uint16_t)(i + 1);
 	}
-	t->evicted += n;
-	free(cand);
+	if (n)
+		ward_dbg("containers: table full; evicted %zu containers no process uses", n);
 	return n;
 }
 
