@@ -443,8 +443,8 @@ static struct entry *get_or_add(struct ward_container_table *t, enum ward_runtim
 	if (t->cnt >= t->cap) {
 		if (evict(t) == 0) {
 			if (!t->warned_full)
-				ward_warn("containers: table full (%zu containers, each still used "
-					  "by a process); new containers are reported as host",
+				ward_warn("containers: table full (%zu containers, all in use by processes "
+					  "or pending queries); new containers are reported as host",
 					  t->cap);
 			t->warned_full = true;
 			return NULL;
