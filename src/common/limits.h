@@ -28,6 +28,10 @@
 #define WARD_DOCKER_MAX_LABEL_LEN 4096   /* label key or value; longer labels are dropped */
 #define WARD_DOCKER_QUEUE_MAX 256        /* pending engine queries; more wait for a later sighting */
 
+/* podman's containers/storage records (overlay-containers/containers.json, overlay-images/images.json) */
+#define WARD_PODMAN_MAX_FILE (32u << 20)     /* bytes in one of those files */
+#define WARD_PODMAN_MAX_META 65536           /* bytes in one container's "metadata" string */
+
 /* cgroup paths (one /proc/<pid>/cgroup line or a kernel record slot) */
 #define WARD_CGROUP_PATH_MAX 4096
 

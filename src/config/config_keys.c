@@ -15,6 +15,8 @@ const struct ward_cfg_key ward_cfg_keys[] = {
 
 	{ "containers.docker_socket", WARD_CFG_STR, "/var/run/docker.sock",
 	  "Docker Engine API socket for names, images and labels; empty disables" },
+	{ "containers.podman_storage", WARD_CFG_STR, "/var/lib/containers/storage",
+	  "podman's containers/storage root, read for podman container names and images; empty disables" },
 
 	{ "agent.pidfile", WARD_CFG_STR, "/run/ward/agent.pid", "where the agent writes its pid (ward rules reload reads it)" },
 	{ "agent.hostname", WARD_CFG_STR, "", "hostname in alerts; empty = the machine's" },

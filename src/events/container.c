@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The container table: one entry per container id seen in a cgroup path, at most
- * WARD_CONTAINER_TABLE_MAX, never freed before the table (process entries and events point at
- * them). Metadata from the Docker Engine API arrives later and is published into the entry.
- * It is not the cgroup parser (cgroup.c), the inspect parser (container_meta.c) nor the HTTP
- * client (docker_api.c).
+ * WARD_CONTAINER_TABLE_MAX. Metadata from the Docker Engine API or podman's storage records
+ * arrives later and is published into the entry. It is not the cgroup parser (cgroup.c), the
+ * inspect parser (container_meta.c), the HTTP client (docker_api.c) nor the podman storage
+ * reader (podman_store.c).
+ *
+ * Eviction: process entries point at containers and hold a reference (ward_container_hold);
+ * ward_container_for_cgroup() returns its result already held, taken under the lock, so an
+ * entry with no holders cannot gain one while the table decides to evict it. When the table
+ * is full, up to an eighth of it is evicted at once: the least recently seen entries that have
+ * no holders, no query queued or running on the metadata thread (inflight) and no update
+ * waiting for ward_container_drain_updates(). A container that is still running but has no
+ * process in the process table only costs a new entry and a new query when it shows again.
  *
  * Threads: the API functions may be called from any thread; they serialize on a mutex the
  * metadata thread never takes, so the event thread never waits for engine I/O. New entries
@@ -34,6 +42,7 @@
 #include "events/container.h"
 #include "events/container_meta.h"
 #include "events/docker_api.h"
+#include "events/podman_store.h"
 
 #define DEFAULT_DOCKER_SOCKET "/var/run/docker.sock"
 #define NEG_TTL_NS (10ull * 1000000000ull)
@@ -51,17 +60,26 @@ struct entry {
 	int state;               /* ST_*, atomic */
 	uint64_t retry_at;       /* mono ns before which a failed query is not repeated */
 	int announce;            /* atomic: metadata published, not yet drained */
+	int inflight;            /* atomic: in the request ring or being queried */
+	uint64_t last_seen;      /* table tick of the last lookup; under lock */
+	bool is_victim;          /* chosen by evict(); under lock */
 };
 
 struct ward_container_table {
 	pthread_mutex_t lock;    /* entries and index; never taken by the metadata thread */
 	struct entry *ents[WARD_CONTAINER_TABLE_MAX];
+	struct entry *cand[WARD_CONTAINER_TABLE_MAX]; /* evict()'s scratch: no allocation there */
 	size_t cnt;
+	size_t cap;              /* at most WARD_CONTAINER_TABLE_MAX */
+	uint64_t tick;           /* lookup clock for last_seen */
 	uint16_t index[INDEX_CAP]; /* ents position + 1; 0 = empty slot */
 	char *socket;            /* NULL: engine queries disabled */
+	char *podman_root;       /* NULL: podman storage lookups disabled */
 	bool async;
 	struct ward_docker *sync_client;
+	struct ward_podman_store *sync_podman;
 	bool warned_full;
+	int warned_podman;       /* atomic: one warning for podman storage errors */
 
 	/* request ring: producer under lock, consumer the metadata thread */
 	struct entry *queue[QUEUE_CAP];
@@ -95,11 +113,14 @@ const char *ward_container_short_id(const struct ward_container *c)
 	return b;
 }
 
-static bool wants_engine(enum ward_runtime rt)
+static bool wants_meta(const struct ward_container_table *t, enum ward_runtime rt)
 {
+	if (rt == WARD_RT_PODMAN)
+		return t->podman_root != NULL;
 	/* bare 64-hex ids may be Docker containers with a custom cgroup parent, and Kubernetes
 	 * nodes with cri-dockerd put Docker containers under kubepods */
-	return rt == WARD_RT_DOCKER || rt == WARD_RT_KUBEPODS || rt == WARD_RT_RUNC;
+	return t->socket &&
+	       (rt == WARD_RT_DOCKER || rt == WARD_RT_KUBEPODS || rt == WARD_RT_RUNC);
 }
 
 /* Moves metadata from src (a private copy) into e and publishes it. Caller holds WRITING. */
@@ -127,15 +148,29 @@ static void publish(struct ward_container_table *t, struct entry *e, struct ward
 	__atomic_add_fetch(&t->gen, 1, __ATOMIC_RELEASE);
 }
 
-/* Runs one engine query for e, which the caller moved to QUEUED. */
-static void query(struct ward_container_table *t, struct ward_docker *d, struct entry *e)
+/* Runs one metadata query for e, which the caller moved to QUEUED and marked inflight. */
+static void query(struct ward_container_table *t, struct ward_docker *d,
+		  struct ward_podman_store *ps, struct entry *e)
 {
 	struct ward_container tmp;
+	struct ward_diag diag = { 0 };
 	int expect = ST_QUEUED;
 	int err;
 
 	memset(&tmp, 0, sizeof(tmp));
-	err = ward_docker_inspect(d, e->c.id, &tmp);
+	if (e->c.runtime == WARD_RT_PODMAN) {
+		err = ps ? ward_podman_lookup(ps, e->c.id, &tmp, &diag) : -ENOENT;
+		/* a missing storage or a bad file concerns every podman container: say it once */
+		if (err && err != -WARD_E_NOTFOUND && ps &&
+		    !__atomic_exchange_n(&t->warned_podman, 1, __ATOMIC_RELAXED)) {
+			char msg[1024];
+
+			ward_warn("containers: no podman names or images: %s (%s)",
+				  ward_diag_format(&diag, msg, sizeof(msg)), ward_strerror(err));
+		}
+	} else {
+		err = d ? ward_docker_inspect(d, e->c.id, &tmp) : -ENOENT;
+	}
 	if (err == 0 && __atomic_compare_exchange_n(&e->state, &expect, ST_WRITING, false,
 						    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		publish(t, e, &tmp);
@@ -156,11 +191,12 @@ static void *meta_thread(void *arg)
 {
 	struct ward_container_table *t = arg;
 	struct ward_docker *d = NULL;
+	struct ward_podman_store *ps = NULL;
 
-	if (ward_docker_new(t->socket, &d) < 0) {
-		ward_warn("containers: cannot create the Docker API client; no container names");
-		return NULL;
-	}
+	if (t->socket && ward_docker_new(t->socket, &d) < 0)
+		ward_warn("containers: cannot create the Docker API client; no Docker names");
+	if (t->podman_root && ward_podman_store_new(t->podman_root, &ps) < 0)
+		ward_warn("containers: out of memory; no podman names");
 	while (!__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
 		struct pollfd pfd = { .fd = t->efd, .events = POLLIN };
 		unsigned head = __atomic_load_n(&t->q_head, __ATOMIC_RELAXED);
@@ -177,9 +213,12 @@ static void *meta_thread(void *arg)
 
 		__atomic_store_n(&t->q_head, head + 1, __ATOMIC_RELEASE);
 		if (__atomic_load_n(&e->state, __ATOMIC_ACQUIRE) == ST_QUEUED)
-			query(t, d, e);
+			query(t, d, ps, e);
+		/* last touch of e: from here the table may evict it */
+		__atomic_store_n(&e->inflight, 0, __ATOMIC_RELEASE);
 	}
 	ward_docker_free(d);
+	ward_podman_store_free(ps);
 	return NULL;
 }
 
@@ -189,7 +228,7 @@ static void maybe_query(struct ward_container_table *t, struct entry *e)
 	int expect = ST_IDLE;
 	uint64_t retry_at;
 
-	if (!t->socket || !wants_engine(e->c.runtime) ||
+	if (!wants_meta(t, e->c.runtime) ||
 	    __atomic_load_n(&e->state, __ATOMIC_ACQUIRE) != ST_IDLE)
 		return;
 	retry_at = __atomic_load_n(&e->retry_at, __ATOMIC_RELAXED);
@@ -199,11 +238,13 @@ static void maybe_query(struct ward_container_table *t, struct entry *e)
 					 __ATOMIC_ACQUIRE))
 		return;
 	if (!t->async) {
-		if (!t->sync_client && ward_docker_new(t->socket, &t->sync_client) < 0) {
+		if (e->c.runtime == WARD_RT_PODMAN ? !t->sync_podman &&
+		    ward_podman_store_new(t->podman_root, &t->sync_podman) < 0 :
+		    !t->sync_client && ward_docker_new(t->socket, &t->sync_client) < 0) {
 			__atomic_store_n(&e->state, ST_IDLE, __ATOMIC_RELEASE);
 			return;
 		}
-		query(t, t->sync_client, e);
+		query(t, t->sync_client, t->sync_podman, e);
 		return;
 	}
 	unsigned tail = __atomic_load_n(&t->q_tail, __ATOMIC_RELAXED);
@@ -215,6 +256,7 @@ static void maybe_query(struct ward_container_table *t, struct entry *e)
 		__atomic_store_n(&e->state, ST_IDLE, __ATOMIC_RELEASE);
 		return;
 	}
+	__atomic_store_n(&e->inflight, 1, __ATOMIC_RELEASE);
 	t->queue[tail % QUEUE_CAP] = e;
 	__atomic_store_n(&t->q_tail, tail + 1, __ATOMIC_RELEASE);
 	/* non-blocking eventfd: a saturated counter already means "wake up" */
@@ -229,6 +271,8 @@ int ward_container_table_new(const struct ward_container_opts *opts,
 	pthread_mutexattr_t ma;
 	const char *sock = opts && opts->docker_socket ? opts->docker_socket
 							: DEFAULT_DOCKER_SOCKET;
+	const char *proot = opts && opts->podman_storage ? opts->podman_storage
+							 : WARD_PODMAN_DEFAULT_ROOT;
 	int err = 0;
 
 	if (!out)
@@ -243,6 +287,11 @@ int ward_container_table_new(const struct ward_container_opts *opts,
 	pthread_mutex_init(&t->lock, &ma);
 	pthread_mutexattr_destroy(&ma);
 	t->async = opts ? opts->async : false;
+	t->cap = opts && opts->max_cnt ? opts->max_cnt : WARD_CONTAINER_TABLE_MAX;
+	if (t->cap > WARD_CONTAINER_TABLE_MAX) {
+		err = -WARD_E_LIMIT;
+		goto fail;
+	}
 	if (sock[0]) {
 		t->socket = strdup(sock);
 		if (!t->socket) {
@@ -250,7 +299,14 @@ int ward_container_table_new(const struct ward_container_opts *opts,
 			goto fail;
 		}
 	}
-	if (t->socket && t->async) {
+	if (proot[0]) {
+		t->podman_root = strdup(proot);
+		if (!t->podman_root) {
+			err = -ENOMEM;
+			goto fail;
+		}
+	}
+	if ((t->socket || t->podman_root) && t->async) {
 		t->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (t->efd < 0) {
 			err = -errno;
@@ -288,7 +344,9 @@ void ward_container_table_free(struct ward_container_table *t)
 		free(t->ents[i]);
 	}
 	ward_docker_free(t->sync_client);
+	ward_podman_store_free(t->sync_podman);
 	free(t->socket);
+	free(t->podman_root);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
 }
@@ -309,7 +367,67 @@ static size_t slot_of(struct ward_container_table *t, const char *id, size_t id_
 	return i;
 }
 
-/* Finds or creates id's entry. Caller holds t->lock. NULL when full or out of memory. */
+static bool evictable(struct entry *e)
+{
+	int st = __atomic_load_n(&e->state, __ATOMIC_ACQUIRE);
+
+	return __atomic_load_n(&e->c.refs, __ATOMIC_ACQUIRE) == 0 &&
+	       !__atomic_load_n(&e->inflight, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&e->announce, __ATOMIC_ACQUIRE) &&
+	       st != ST_QUEUED && st != ST_WRITING;
+}
+
+static int by_last_seen(const void *a, const void *b)
+{
+	uint64_t x = (*(struct entry *const *)a)->last_seen;
+	uint64_t y = (*(struct entry *const *)b)->last_seen;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Frees up to an eighth of the table (at least one entry): the least recently seen of the
+ * entries evictable() accepts, then rebuilds the index. Batching keeps the O(n) rebuild rare
+ * on a host that churns containers. Caller holds t->lock. Returns the number evicted.
+ */
+static size_t evict(struct ward_container_table *t)
+{
+	struct entry **cand = t->cand;
+	size_t n = 0, want = t->cap / 8 ? t->cap / 8 : 1, kept = 0;
+
+	for (size_t i = 0; i < t->cnt; i++)
+		if (evictable(t->ents[i]))
+			cand[n++] = t->ents[i];
+	if (n > want) {
+		qsort(cand, n, sizeof(*cand), by_last_seen);
+		n = want;
+	}
+	for (size_t i = 0; i < n; i++)
+		cand[i]->is_victim = true;
+	for (size_t i = 0; i < t->cnt; i++) {
+		struct entry *e = t->ents[i];
+
+		if (e->is_victim) {
+			ward_container_meta_clear(&e->c);
+			free(e);
+		} else {
+			t->ents[kept++] = e;
+		}
+	}
+	t->cnt = kept;
+	memset(t->index, 0, sizeof(t->index));
+	for (size_t i = 0; i < t->cnt; i++) {
+		const char *id = t->ents[i]->c.id;
+
+		t->index[slot_of(t, id, strlen(id))] = (uint16_t)(i + 1);
+	}
+	if (n)
+		ward_dbg("containers: table full; evicted %zu containers no process uses", n);
+	return n;
+}
+
+/* Finds or creates id's entry. Caller holds t->lock. NULL when full of entries that cannot be
+ * evicted, or out of memory. */
 static struct entry *get_or_add(struct ward_container_table *t, enum ward_runtime rt,
 				const char *id, const char *pod_uid)
 {
@@ -317,14 +435,21 @@ static struct entry *get_or_add(struct ward_container_table *t, enum ward_runtim
 	size_t s = slot_of(t, id, id_len);
 	struct entry *e;
 
-	if (t->index[s])
-		return t->ents[t->index[s] - 1];
-	if (t->cnt >= WARD_CONTAINER_TABLE_MAX) {
-		if (!t->warned_full)
-			ward_warn("containers: table full (%d containers); new containers are "
-				  "reported as host", WARD_CONTAINER_TABLE_MAX);
-		t->warned_full = true;
-		return NULL;
+	if (t->index[s]) {
+		e = t->ents[t->index[s] - 1];
+		e->last_seen = ++t->tick;
+		return e;
+	}
+	if (t->cnt >= t->cap) {
+		if (evict(t) == 0) {
+			if (!t->warned_full)
+				ward_warn("containers: table full (%zu containers, all in use by processes "
+					  "or pending queries); new containers are reported as host",
+					  t->cap);
+			t->warned_full = true;
+			return NULL;
+		}
+		s = slot_of(t, id, id_len); /* the index was rebuilt */
 	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
@@ -332,6 +457,7 @@ static struct entry *get_or_add(struct ward_container_table *t, enum ward_runtim
 	e->c.runtime = rt;
 	memcpy(e->c.id, id, id_len);
 	memcpy(e->c.pod_uid, pod_uid, strnlen(pod_uid, sizeof(e->c.pod_uid) - 1));
+	e->last_seen = ++t->tick;
 	t->ents[t->cnt++] = e;
 	t->index[s] = (uint16_t)t->cnt;
 	return e;
@@ -347,8 +473,11 @@ const struct ward_container *ward_container_for_cgroup(struct ward_container_tab
 		return NULL;
 	pthread_mutex_lock(&t->lock);
 	e = get_or_add(t, ci->runtime, ci->id, ci->pod_uid);
-	if (e)
+	if (e) {
+		/* held before the lock is dropped: no eviction can come in between */
+		ward_container_hold(&e->c);
 		maybe_query(t, e);
+	}
 	pthread_mutex_unlock(&t->lock);
 	return e ? &e->c : NULL;
 }
@@ -401,7 +530,7 @@ int ward_container_set_meta_json(struct ward_container_table *t, const char *jso
 	pthread_mutex_lock(&t->lock);
 	e = get_or_add(t, tmp.runtime, tmp.id, tmp.pod_uid);
 	if (!e) {
-		err = t->cnt >= WARD_CONTAINER_TABLE_MAX ? -WARD_E_LIMIT : -ENOMEM;
+		err = t->cnt >= t->cap ? -WARD_E_LIMIT : -ENOMEM;
 		goto out;
 	}
 	for (;;) {

@@ -236,10 +236,14 @@ static void attribute(struct ward_decoder *d, struct ward_proc *p, const char *c
 	ward_proc_set_str(&p->cgroup, cgroup, strlen(cgroup));
 	if (!d->containers)
 		return;
-	if (ward_cgroup_parse(cgroup, strlen(cgroup), &ci) == 1)
-		p->container = ward_container_for_cgroup(d->containers, &ci);
-	else
-		p->container = NULL;
+	if (ward_cgroup_parse(cgroup, strlen(cgroup), &ci) == 1) {
+		const struct ward_container *c = ward_container_for_cgroup(d->containers, &ci);
+
+		ward_proc_set_container(p, c);
+		ward_container_put(c); /* the lookup's own hold; p holds it now */
+	} else {
+		ward_proc_set_container(p, NULL);
+	}
 }
 
 /* exec and snapshot records describe a whole process image */
@@ -289,7 +293,7 @@ static struct ward_proc *lookup_or_learn(struct ward_decoder *d, const struct wa
 		p->ppid = r->ppid;
 		p->pstart = ward_proc_key_start(r->ppstart);
 		if (parent) {
-			p->container = parent->container;
+			ward_proc_set_container(p, parent->container);
 			if (parent->exepath)
 				ward_proc_set_str(&p->exepath, parent->exepath, strlen(parent->exepath));
 			if (parent->cwd)
@@ -410,7 +414,7 @@ int ward_decoder_decode(struct ward_decoder *d, const void *rec, size_t len, str
 			c->cap_prm = p->cap_prm;
 			c->cgroup_id = p->cgroup_id;
 			c->flags = p->flags;
-			c->container = p->container;
+			ward_proc_set_container(c, p->container);
 			c->exited = false;
 			c->exec_ts = r->ts;
 			ward_proc_set_str(&c->exe, p->exe, p->exe ? strlen(p->exe) : 0);

@@ -42,7 +42,8 @@ struct ward_proc {
 	char *args;             /* proc.args: argv[1..] joined with spaces; owned */
 	char *cwd;              /* owned */
 	char *cgroup;           /* owned, may be NULL */
-	const struct ward_container *container; /* NULL = host */
+	const struct ward_container *container; /* NULL = host; held, set only through
+						  * ward_proc_set_container() */
 	/* table bookkeeping */
 	uint64_t last_seen;
 	uint32_t slot_next;
@@ -68,6 +69,11 @@ struct ward_proc *ward_proc_ancestor(struct ward_proc_table *t, const struct war
 				     unsigned n);
 /* Marks exited; the entry is reclaimed later. */
 void ward_proc_mark_exited(struct ward_proc_table *t, struct ward_proc *p, uint64_t now);
+/* Points p at container c (NULL = host), holding c and releasing the previous one, so the
+ * container table never evicts a container a process entry points at. Entries release their
+ * container when the table reclaims them; ward_proc_table_free() does not, so the container
+ * table may be freed first. */
+void ward_proc_set_container(struct ward_proc *p, const struct ward_container *c);
 /* Replaces an owned string field (exe, exepath, args, cwd, cgroup) with a bounded copy. */
 void ward_proc_set_str(char **field, const char *s, size_t len);
 /* Full command line "exe args" into out; returns out. */

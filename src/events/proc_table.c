@@ -11,6 +11,7 @@
 #include "common/hash.h"
 #include "common/limits.h"
 #include "common/xalloc.h"
+#include "events/container.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -105,6 +106,7 @@ static void unlink_slot(struct ward_proc_table *t, uint32_t idx)
 		link = &t->slots[*link].slot_next;
 	if (*link == idx)
 		*link = p->slot_next;
+	ward_container_put(p->container);
 	proc_release_strings(p);
 	memset(p, 0, sizeof(*p));
 	p->pid = 0;
@@ -224,6 +226,13 @@ void ward_proc_mark_exited(struct ward_proc_table *t, struct ward_proc *p, uint6
 	p->exited = true;
 	p->exit_ts = now;
 	reap_some(t, now);
+}
+
+void ward_proc_set_container(struct ward_proc *p, const struct ward_container *c)
+{
+	ward_container_hold(c);
+	ward_container_put(p->container);
+	p->container = c;
 }
 
 void ward_proc_set_str(char **field, const char *s, size_t len)

@@ -271,6 +271,7 @@ int ward_session_run(const struct ward_session_opts *o)
 	}
 	/* replays use the metadata recorded in the capture, never the live engine */
 	co.docker_socket = o->read_path ? "" : ward_config_str(o->cfg, "containers.docker_socket");
+	co.podman_storage = o->read_path ? "" : ward_config_str(o->cfg, "containers.podman_storage");
 	co.async = o->read_path == NULL;
 	err = ward_container_table_new(&co, &s.containers);
 	if (err)

@@ -26,6 +26,7 @@
 #include "common/limits.h"
 #include "events/container.h"
 #include "events/container_meta.h"
+#include "events/proc.h"
 
 #define H1 "3f1c0e5a9b2d4c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a"
 #define H2 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -191,7 +192,8 @@ static void test_label_cap(void **state)
 
 static struct ward_container_table *table_no_engine(void)
 {
-	struct ward_container_opts o = { .docker_socket = "", .async = false };
+	struct ward_container_opts o = { .docker_socket = "", .podman_storage = "",
+					 .async = false };
 	struct ward_container_table *t = NULL;
 
 	assert_int_equal(ward_container_table_new(&o, &t), 0);
@@ -324,6 +326,114 @@ static void test_table_full(void **state)
 	snprintf(ci.id, sizeof(ci.id), "%064x", 17);
 	assert_non_null(ward_container_for_cgroup(t, &ci));
 	assert_non_null(ward_container_find(t, ci.id));
+	ward_container_table_free(t);
+}
+
+static struct ward_container_table *small_table(size_t cap)
+{
+	struct ward_container_opts o = { .docker_socket = "", .podman_storage = "",
+					 .max_cnt = cap };
+	struct ward_container_table *t = NULL;
+
+	assert_int_equal(ward_container_table_new(&o, &t), 0);
+	return t;
+}
+
+static const struct ward_container *see_id(struct ward_container_table *t, int i)
+{
+	struct ward_cgroup_info ci;
+
+	memset(&ci, 0, sizeof(ci));
+	ci.runtime = WARD_RT_RUNC;
+	snprintf(ci.id, sizeof(ci.id), "%064x", i);
+	return ward_container_for_cgroup(t, &ci);
+}
+
+static bool known(struct ward_container_table *t, int i)
+{
+	char id[WARD_CONTAINER_ID_MAX + 1];
+
+	snprintf(id, sizeof(id), "%064x", i);
+	return ward_container_find(t, id) != NULL;
+}
+
+/* A full table evicts the least recently seen entry nobody holds; held ones stay put. */
+static void test_table_evict(void **state)
+{
+	struct ward_container_table *t = small_table(4);
+	const struct ward_container *c[8];
+
+	for (int i = 0; i < 4; i++)
+		assert_non_null(c[i] = see_id(t, i));
+	/* every entry held (lookups return held entries): nothing can go */
+	assert_null(see_id(t, 4));
+	assert_false(known(t, 4));
+	/* 1 and 2 lose their holders; 1 is seen again, so 2 is the least recently seen */
+	ward_container_put(c[1]);
+	ward_container_put(c[2]);
+	ward_container_put(see_id(t, 1));
+	assert_non_null(c[4] = see_id(t, 4));
+	assert_false(known(t, 2));
+	assert_true(known(t, 1));
+	/* held entries are intact (ASan would see a use after free) */
+	for (int i = 0; i < 4; i++)
+		if (i != 1 && i != 2)
+			assert_int_equal(strtol(c[i]->id + 48, NULL, 16), i);
+	assert_true(known(t, 4));
+	/* 1 is unheld: it makes room for 5; then the table is full of held entries again */
+	assert_non_null(c[5] = see_id(t, 5));
+	assert_false(known(t, 1));
+	assert_null(see_id(t, 6));
+	/* a container evicted and seen again is a new entry (its metadata is asked for again) */
+	ward_container_put(c[0]);
+	assert_non_null(c[2] = see_id(t, 2));
+	assert_false(known(t, 0));
+	assert_int_equal(c[2]->refs, 1);
+	ward_container_table_free(t);
+}
+
+/* An update the session has not written out yet keeps its entry. */
+static void test_table_evict_undrained(void **state)
+{
+	struct ward_container_table *t = small_table(2);
+	char doc[256];
+	int n = 0;
+
+	snprintf(doc, sizeof(doc), "{\"id\":\"%064x\",\"runtime\":\"runc\",\"name\":\"a\"}", 0);
+	assert_int_equal(ward_container_set_meta_json(t, doc, strlen(doc)), 0);
+	ward_container_put(see_id(t, 1));
+	assert_non_null(see_id(t, 2)); /* evicts 1, not the undrained 0 */
+	assert_true(known(t, 0));
+	assert_false(known(t, 1));
+	ward_container_drain_updates(t, count_update, &n);
+	assert_int_equal(n, 1);
+	assert_non_null(see_id(t, 3)); /* now 0 can go */
+	assert_false(known(t, 0));
+	ward_container_table_free(t);
+}
+
+/* Process entries hold their container until the process table reclaims them. */
+static void test_table_evict_procs(void **state)
+{
+	struct ward_container_table *t = small_table(1);
+	struct ward_proc_table *pt = NULL;
+	const struct ward_container *c;
+	struct ward_proc *p, *q;
+
+	assert_int_equal(ward_proc_table_new(1, &pt), 0);
+	c = see_id(t, 0);
+	p = ward_proc_upsert(pt, 100, 1, NULL);
+	ward_proc_set_container(p, c);
+	ward_container_put(c);
+	q = ward_proc_upsert(pt, 100, 1, NULL);
+	assert_ptr_equal(q->container, c);
+	assert_null(see_id(t, 1)); /* pid 100 still points at container 0 */
+	/* a second process takes the only slot: pid 100's entry releases container 0 */
+	ward_proc_upsert(pt, 200, 2, NULL);
+	assert_non_null(c = see_id(t, 1));
+	assert_false(known(t, 0));
+	ward_container_put(c);
+	ward_proc_table_free(pt);
 	ward_container_table_free(t);
 }
 
@@ -579,6 +689,42 @@ static void test_engine_async(void **state)
 	engine_stop(&e);
 }
 
+/* An entry whose query is queued or running on the metadata thread is never evicted, even
+ * with no holder: the thread still points at it (ASan reports it if it were freed). */
+static void test_engine_evict_inflight(void **state)
+{
+	static struct engine e; /* outlives a failed assertion, for the teardown */
+	struct ward_container_opts o = { .async = true, .max_cnt = 1 };
+	struct ward_container_table *t = NULL;
+	const struct ward_container *c;
+	struct seen s = { 0 };
+	char one = 1;
+
+	engine_start(&e);
+	o.docker_socket = e.sock;
+	assert_int_equal(ward_container_table_new(&o, &t), 0);
+	c = see(t, "/docker/" H_SLOW);
+	assert_non_null(c);
+	ward_container_put(c);
+	/* the only entry is in flight: the newcomer is reported as host */
+	assert_null(see(t, "/docker/" H2));
+	assert_ptr_equal(ward_container_find(t, H_SLOW), c);
+	assert_int_equal(write(e.gate[1], &one, 1), 1);
+	for (int i = 0; i < 30000 && s.cnt == 0; i++) {
+		usleep(1000);
+		ward_container_drain_updates(t, remember, &s);
+	}
+	assert_int_equal(s.cnt, 1);
+	assert_string_equal(c->name, "n-3");
+	/* answered, drained, unheld: now it makes room (give the thread its last store) */
+	for (int i = 0; i < 3000 && !(c = see(t, "/docker/" H2)); i++)
+		usleep(1000);
+	assert_non_null(c);
+	assert_null(ward_container_find(t, H_SLOW));
+	ward_container_table_free(t);
+	engine_stop(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -589,9 +735,13 @@ int main(void)
 		cmocka_unit_test(test_table_lookup),
 		cmocka_unit_test(test_meta_roundtrip),
 		cmocka_unit_test(test_table_full),
+		cmocka_unit_test(test_table_evict),
+		cmocka_unit_test(test_table_evict_undrained),
+		cmocka_unit_test(test_table_evict_procs),
 		cmocka_unit_test_teardown(test_engine_sync, stop_engine),
 		cmocka_unit_test(test_missing_socket),
 		cmocka_unit_test_teardown(test_engine_async, stop_engine),
+		cmocka_unit_test_teardown(test_engine_evict_inflight, stop_engine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
