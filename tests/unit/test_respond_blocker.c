@@ -100,6 +100,20 @@ static int copy(const char *from, const char *to)
 	return r;
 }
 
+/* The blocker answers the kernel first and reports the denial after, so the exec can fail
+ * before the callback ran: wait (bounded) for the report, then hold the lock. */
+static void wait_denials(struct seen *s, int want)
+{
+	for (int i = 0; i < 2000; i++) {
+		pthread_mutex_lock(&s->lock);
+		if (s->cnt >= want)
+			return;
+		pthread_mutex_unlock(&s->lock);
+		usleep(1000);
+	}
+	pthread_mutex_lock(&s->lock);
+}
+
 static int add(struct ward_blocker *b, enum ward_block_kind kind, const char *what)
 {
 	struct ward_block_entry e = { kind, what, "test" };
@@ -147,7 +161,7 @@ static void test_blocker(void **state)
 	assert_int_equal(ward_blocker_start(b, on_deny, &s), -EBUSY);
 
 	assert_int_equal(try_exec(blocked, &child), EPERM);
-	pthread_mutex_lock(&s.lock);
+	wait_denials(&s, 1);
 	assert_int_equal(s.cnt, 1);
 	assert_int_equal(s.pid, child);
 	assert_string_equal(s.path, blocked);
@@ -158,7 +172,7 @@ static void test_blocker(void **state)
 	/* /bin/false exits 1: reaching it means the exec itself was allowed */
 	assert_int_equal(try_exec(hashcopy, NULL), EPERM);
 	assert_int_equal(try_exec(hashcopy, NULL), EPERM); /* second time from the cache */
-	pthread_mutex_lock(&s.lock);
+	wait_denials(&s, 3);
 	assert_int_equal(s.cnt, 3);
 	assert_int_equal(s.kind, WARD_BLOCK_SHA256);
 	pthread_mutex_unlock(&s.lock);
