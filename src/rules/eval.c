@@ -215,6 +215,13 @@ uint64_t ward_rgroup_match(const struct ward_rgroup *g, const char *s, size_t le
 	uint64_t bits = 0;
 	size_t lo = 0, hi = g->exact_cnt;
 
+	if (g->exact_hash.slot) {
+		uint32_t i = ward_rshash_find(&g->exact_hash, g->exact, s, len);
+
+		if (i != UINT32_MAX)
+			bits = g->exact[i].mask;
+		hi = 0; /* no binary search */
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int r = str_cmp(g->exact[mid].s, g->exact[mid].len, s, len);

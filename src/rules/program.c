@@ -314,6 +314,9 @@ static struct ward_rgroup *group_make(struct ward_ruleset *rs, struct gbuild *b)
 	g->prefix_cnt = cnt[G_PREFIX];
 	g->suffix = tab[G_SUFFIX];
 	g->suffix_cnt = cnt[G_SUFFIX];
+	/* without an index (too large for the arena) eval.c searches the sorted table */
+	if (g->exact_cnt >= WARD_RSHASH_MIN)
+		(void)ward_rshash_build(rs, g->exact, g->exact_cnt, &g->exact_hash);
 	memcpy(g->tests, b->tests, b->tests_cnt * sizeof(b->tests[0]));
 	g->tests_cnt = b->tests_cnt;
 	return g;

@@ -245,6 +245,26 @@ struct ward_rgstr {
 	uint64_t mask;
 };
 
+/* Hash index over a table of strings (strhash.c): slot[i] is a table index + 1, 0 when
+ * empty; at most half the slots are used. */
+struct ward_rshash {
+	const uint32_t *slot;   /* NULL: no index */
+	uint32_t mask;          /* slots - 1 */
+};
+
+/* Exact tables of at least this many strings get a hash index (fewer: binary search is as
+ * cheap as hashing the value). */
+#define WARD_RSHASH_MIN 8
+
+uint32_t ward_rstr_hash(const char *s, size_t len);
+/* Indexes the cnt strings of t (no duplicates) into slots in rs's arena. Returns 0, or
+ * -WARD_E_LIMIT when the index would not fit an arena chunk (out is then empty). */
+int ward_rshash_build(struct ward_ruleset *rs, const struct ward_rgstr *t, uint32_t cnt,
+		      struct ward_rshash *out);
+/* Index in t of the entry equal to s, or UINT32_MAX. */
+uint32_t ward_rshash_find(const struct ward_rshash *h, const struct ward_rgstr *t,
+			  const char *s, size_t len);
+
 /* Every string test of a bucket's program on one single-valued field (=, in, startswith,
  * endswith, and merged ORs of those), answered together: the field is extracted once per
  * event and each table searched once, giving a bitmap of the tests that hold (program.c
@@ -255,6 +275,7 @@ struct ward_rgroup {
 	const struct ward_rfref *fr;
 	const struct ward_rgstr *exact, *prefix, *suffix;
 	uint32_t exact_cnt, prefix_cnt, suffix_cnt;
+	struct ward_rshash exact_hash; /* over exact, when it has WARD_RSHASH_MIN or more */
 	const struct ward_rcmp *tests[64]; /* the comparison behind each bit */
 	uint32_t tests_cnt;
 };
