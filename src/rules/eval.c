@@ -210,7 +210,7 @@ static uint64_t affix_mask(const struct ward_rgstr *t, uint32_t cnt, const char 
 	return 0;
 }
 
-uint64_t ward_rgroup_match(const struct ward_rgroup *g, const char *s, size_t len)
+uint64_t ward_rgroup_match_affix(const struct ward_rgroup *g, const char *s, size_t len)
 {
 	uint64_t bits = 0;
 	size_t lo = 0, hi = g->exact_cnt;
@@ -242,21 +242,61 @@ uint64_t ward_rgroup_match(const struct ward_rgroup *g, const char *s, size_t le
 	return bits;
 }
 
-/* Group id's bitmap for the event, computed at its first test. An absent field makes every
- * test false (a comparison with an absent value is false). */
+/* One pass over s: at each position only the needles whose first two bytes fall in the
+ * position's bucket are compared. Stops once every substring test holds. */
+uint64_t ward_rgroup_match_sub(const struct ward_rgroup *g, const char *s, size_t len)
+{
+	uint64_t bits = 0;
+
+	for (uint32_t i = 0; i < g->sub_short_cnt; i++) {
+		const struct ward_rgstr *n = &g->sub_short[i];
+
+		if (!n->len || memchr(s, n->s[0], len))
+			bits |= n->mask;
+	}
+	if (!g->sub_cnt)
+		return bits;
+	for (size_t i = 0; i + 2 <= len && bits != g->sub_tests; i++) {
+		unsigned b = ward_rgroup_pair(s + i);
+
+		for (uint32_t k = g->sub_at[b]; k < g->sub_at[b + 1]; k++) {
+			const struct ward_rgstr *n = &g->sub[k];
+
+			if (n->len <= len - i && n->s[0] == s[i] && n->s[1] == s[i + 1] &&
+			    memcmp(s + i + 2, n->s + 2, n->len - 2) == 0)
+				bits |= n->mask;
+		}
+	}
+	return bits;
+}
+
+uint64_t ward_rgroup_match(const struct ward_rgroup *g, const char *s, size_t len)
+{
+	return ward_rgroup_match_affix(g, s, len) | ward_rgroup_match_sub(g, s, len);
+}
+
+/* Group id's bitmap for the event: the tables at its first test, the substrings (sub) at
+ * the first test that needs them. An absent field makes every test false (a comparison with
+ * an absent value is false). */
 static __attribute__((noinline)) void eval_group(const struct ward_rgroup *g, uint32_t id,
-						 struct ward_rx *x)
+						 struct ward_rx *x, bool sub)
 {
 	struct ward_rval v;
 	char num[32];
 	const char *s;
 	size_t len;
 
-	x->grp_bits[id] = 0;
+	if (!((x->grp_done >> id) & 1))
+		x->grp_bits[id] = 0;
 	if (ward_rfield_extract(x, g->fr, 0, &v)) {
 		s = ward_rval_str(&v, num, sizeof(num), &len);
-		x->grp_bits[id] = ward_rgroup_match(g, s, len);
+		if (sub)
+			x->grp_bits[id] |= ward_rgroup_match_sub(g, s, len);
+		else
+			x->grp_bits[id] = ward_rgroup_match_affix(g, s, len);
 	}
+	if (sub)
+		x->grp_sub_done |= 1ull << id;
 	x->grp_done |= 1ull << id;
 }
 
@@ -518,11 +558,19 @@ int ward_rules_eval(const struct ward_ruleset *rs, const struct ward_event *ev,
 			r = in->kind == WARD_RI_SET_TRUE;
 			memo_put(&x, id, r);
 			break;
-		case WARD_RI_GROUP:
+		case WARD_RI_GROUP: {
+			const struct ward_rgroup *g = in->p;
+
 			if (!((x.grp_done >> (id / 64)) & 1))
-				eval_group(in->p, id / 64, &x);
+				eval_group(g, id / 64, &x, false);
 			r = (x.grp_bits[id / 64] >> (id % 64)) & 1;
+			/* not by the tables: its substrings, if it has any, searched once */
+			if (!r && ((g->sub_tests >> (id % 64)) & 1) && !((x.grp_sub_done >> (id / 64)) & 1)) {
+				eval_group(g, id / 64, &x, true);
+				r = (x.grp_bits[id / 64] >> (id % 64)) & 1;
+			}
 			break;
+		}
 		case WARD_RI_NODE:
 			r = ward_rnode_eval(in->p, &x);
 			break;

@@ -405,6 +405,7 @@ void ward_rx_init(struct ward_rx *x, const struct ward_ruleset *rs, const struct
 	x->pcmdline_len = -1;
 	x->fdname_state = -1;
 	x->grp_done = 0;
+	x->grp_sub_done = 0;
 	memo = rs->memo_cnt > rs->macros_cnt ? rs->memo_cnt : rs->macros_cnt;
 	/* ids stop below WARD_RULES_MEMO_MAX: round up, never past the arrays */
 	x->memo_words = ((memo < WARD_RULES_MEMO_MAX ? memo : WARD_RULES_MEMO_MAX) + 63) / 64;

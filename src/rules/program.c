@@ -135,18 +135,25 @@ static uint32_t settle(const struct ward_rinsn *code, uint32_t pc)
 
 /* ---- string groups ------------------------------------------------------------------ */
 
-/* A string test a group can answer: on a field with one value per event, without
- * substrings. */
+/* A string test a group can answer: on a field with one value per event. */
 static bool groupable(const struct ward_rcmp *m)
 {
 	if (m->fr.f->type != WARD_RFT_STR || (m->fr.f->multi && m->fr.idx < 0))
 		return false;
 	if (m->cv == WARD_RCV_MULTI)
-		return m->multi->infix_cnt == 0;
+		return true;
 	if (m->cv == WARD_RCV_STRSET)
 		return m->op == WARD_OP_IN;
 	return m->cv == WARD_RCV_STR && (m->op == WARD_OP_EQ || m->op == WARD_OP_STARTSWITH ||
-					 m->op == WARD_OP_ENDSWITH);
+					 m->op == WARD_OP_ENDSWITH || m->op == WARD_OP_CONTAINS);
+}
+
+/* Substrings test m has. */
+static size_t sub_cnt_of(const struct ward_rcmp *m)
+{
+	if (m->cv == WARD_RCV_MULTI)
+		return m->multi->infix_cnt;
+	return m->cv == WARD_RCV_STR && m->op == WARD_OP_CONTAINS;
 }
 
 static bool same_field(const struct ward_rfref *a, const struct ward_rfref *b)
@@ -155,7 +162,7 @@ static bool same_field(const struct ward_rfref *a, const struct ward_rfref *b)
 	       (!a->key_len || memcmp(a->key, b->key, a->key_len) == 0);
 }
 
-enum { G_EXACT, G_PREFIX, G_SUFFIX, G_KINDS };
+enum { G_EXACT, G_PREFIX, G_SUFFIX, G_SUB, G_KINDS };
 
 struct gitem {
 	const char *s;
@@ -167,6 +174,7 @@ struct gbuild {
 	const struct ward_rfref *fr;
 	const struct ward_rcmp *tests[64];
 	uint32_t tests_cnt;
+	size_t sub_cnt;            /* substrings of the tests */
 	struct gitem *items[G_KINDS];
 	size_t cnt[G_KINDS], cap[G_KINDS];
 };
@@ -196,11 +204,12 @@ static void gitems_of(struct gbuild *b, uint32_t bit)
 		gitem_add_list(b, G_EXACT, m->multi->exact, m->multi->exact_cnt, bit);
 		gitem_add_list(b, G_PREFIX, m->multi->prefix, m->multi->prefix_cnt, bit);
 		gitem_add_list(b, G_SUFFIX, m->multi->suffix, m->multi->suffix_cnt, bit);
+		gitem_add_list(b, G_SUB, m->multi->infix, m->multi->infix_cnt, bit);
 	} else if (m->cv == WARD_RCV_STRSET) {
 		gitem_add_list(b, G_EXACT, m->strs, m->set_cnt, bit);
 	} else {
 		int k = m->op == WARD_OP_EQ ? G_EXACT : m->op == WARD_OP_STARTSWITH ? G_PREFIX :
-			G_SUFFIX;
+			m->op == WARD_OP_ENDSWITH ? G_SUFFIX : G_SUB;
 
 		gitem_add(b, k, m->s, m->len, bit);
 	}
@@ -292,6 +301,70 @@ static struct ward_rgstr *gtable(struct ward_ruleset *rs, struct gbuild *b, int 
 	return t;
 }
 
+static int gitem_pair(const void *a, const void *b)
+{
+	const struct gitem *x = a, *y = b;
+	unsigned px = ward_rgroup_pair(x->s), py = ward_rgroup_pair(y->s);
+
+	if (px != py)
+		return px < py ? -1 : 1;
+	return gcmp(x->s, x->len, y->s, y->len, false);
+}
+
+/* The substring tables of g: needles of two bytes or more ordered by pair bucket with the
+ * bucket offsets, shorter ones apart; equal needles once, their masks joined. Returns 0, or
+ * -1 when the arena refuses. */
+static int sub_tables(struct ward_ruleset *rs, struct gbuild *b, struct ward_rgroup *g)
+{
+	struct gitem *it = b->items[G_SUB];
+	size_t cnt = b->cnt[G_SUB], nl = 0, ns = 0, nshort = 0;
+	struct ward_rgstr *l, *sh;
+	uint16_t *at;
+
+	for (size_t i = 0; i < cnt; i++)
+		nshort += it[i].len < 2;
+	l = ward_rules_arena_alloc(rs, (cnt - nshort + 1) * sizeof(*l));
+	sh = ward_rules_arena_alloc(rs, (nshort + 1) * sizeof(*sh));
+	at = ward_rules_arena_alloc(rs, 257 * sizeof(*at));
+	if (!l || !sh || !at)
+		return -1;
+	/* long needles first (sorted by bucket), short ones after */
+	for (size_t i = 0, j = cnt; i < j;) {
+		if (it[i].len >= 2) {
+			i++;
+			continue;
+		}
+		struct gitem tmp = it[--j];
+
+		it[j] = it[i];
+		it[i] = tmp;
+	}
+	qsort(it, cnt - nshort, sizeof(*it), gitem_pair);
+	for (size_t i = 0; i < cnt; i++) {
+		bool is_short = i >= cnt - nshort;
+		struct ward_rgstr *t = is_short ? sh : l;
+		size_t *n = is_short ? &ns : &nl;
+
+		if (*n && t[*n - 1].len == it[i].len && memcmp(t[*n - 1].s, it[i].s, it[i].len) == 0) {
+			t[*n - 1].mask |= it[i].mask;
+			continue;
+		}
+		t[(*n)++] = (struct ward_rgstr){ it[i].s, (uint32_t)it[i].len, UINT32_MAX, it[i].mask };
+		g->sub_tests |= it[i].mask;
+	}
+	for (size_t i = 0, k = 0; k <= 256; k++) {
+		while (i < nl && ward_rgroup_pair(l[i].s) < k)
+			i++;
+		at[k] = (uint16_t)i;
+	}
+	g->sub = l;
+	g->sub_cnt = (uint32_t)nl;
+	g->sub_short = sh;
+	g->sub_short_cnt = (uint32_t)ns;
+	g->sub_at = at;
+	return 0;
+}
+
 static struct ward_rgroup *group_make(struct ward_ruleset *rs, struct gbuild *b)
 {
 	struct ward_rgroup *g = ward_rules_arena_alloc(rs, sizeof(*g));
@@ -302,11 +375,13 @@ static struct ward_rgroup *group_make(struct ward_ruleset *rs, struct gbuild *b)
 		return NULL;
 	for (uint32_t bit = 0; bit < b->tests_cnt; bit++)
 		gitems_of(b, bit);
-	for (int k = 0; k < G_KINDS; k++) {
+	for (int k = 0; k < G_SUB; k++) {
 		tab[k] = gtable(rs, b, k, &cnt[k]);
 		if (b->cnt[k] && !tab[k])
 			return NULL;
 	}
+	if (b->cnt[G_SUB] && sub_tables(rs, b, g) < 0)
+		return NULL;
 	g->fr = b->fr;
 	g->exact = tab[G_EXACT];
 	g->exact_cnt = cnt[G_EXACT];
@@ -328,8 +403,9 @@ static int gbit(struct gbuild *b, const struct ward_rcmp *m)
 	for (uint32_t i = 0; i < b->tests_cnt; i++)
 		if (b->tests[i] == m)
 			return (int)i;
-	if (b->tests_cnt == 64)
+	if (b->tests_cnt == 64 || b->sub_cnt + sub_cnt_of(m) > WARD_RGROUP_SUB_MAX)
 		return -1;
+	b->sub_cnt += sub_cnt_of(m);
 	b->tests[b->tests_cnt] = m;
 	return (int)b->tests_cnt++;
 }

@@ -276,14 +276,36 @@ struct ward_rgroup {
 	const struct ward_rgstr *exact, *prefix, *suffix;
 	uint32_t exact_cnt, prefix_cnt, suffix_cnt;
 	struct ward_rshash exact_hash; /* over exact, when it has WARD_RSHASH_MIN or more */
+	/* Substrings (contains, and the substrings of merged ORs): searched together, at the
+	 * first test of the event that needs them (most events are decided before).
+	 * Needles of two bytes or more are ordered by the bucket of their first two bytes
+	 * (ward_rgroup_pair), sub_at[b] .. sub_at[b + 1] being bucket b's, so one pass over the
+	 * value tries at each position only the needles that start with its two bytes;
+	 * shorter needles (an empty one always matches) are in sub_short. */
+	const struct ward_rgstr *sub, *sub_short;
+	const uint16_t *sub_at;        /* 257 offsets into sub */
+	uint32_t sub_cnt, sub_short_cnt;
+	uint64_t sub_tests;            /* tests that have substrings */
 	const struct ward_rcmp *tests[64]; /* the comparison behind each bit */
 	uint32_t tests_cnt;
 };
 
 /* Groups per bucket (a field beyond this keeps its tests separate). */
 #define WARD_RGROUP_MAX 64
+/* Substrings per group (a test that would exceed this keeps its own comparison). */
+#define WARD_RGROUP_SUB_MAX 4096
 
-/* Bitmap of the tests of g that s satisfies. */
+/* Bucket of a needle or a value position by its first two bytes. */
+static inline unsigned ward_rgroup_pair(const char *s)
+{
+	return ((unsigned)(unsigned char)s[0] * 31u + (unsigned char)s[1]) & 0xffu;
+}
+
+/* Bitmap of the tests of g that s satisfies by its exact, prefix and suffix tables. */
+uint64_t ward_rgroup_match_affix(const struct ward_rgroup *g, const char *s, size_t len);
+/* Bitmap of the tests of g that s satisfies by a substring. */
+uint64_t ward_rgroup_match_sub(const struct ward_rgroup *g, const char *s, size_t len);
+/* Bitmap of the tests of g that s satisfies (both of the above). */
 uint64_t ward_rgroup_match(const struct ward_rgroup *g, const char *s, size_t len);
 
 /* Instructions per bucket's program: past this, whole subtrees become WARD_RI_NODE (macro
@@ -401,6 +423,7 @@ struct ward_rx {
 	char cmdline[WARD_RX_CMDLINE];
 	char pcmdline[WARD_RX_CMDLINE];
 	uint64_t grp_done;        /* string groups of the bucket matched so far */
+	uint64_t grp_sub_done;    /* ... and those whose substrings were searched too */
 	uint64_t grp_bits[WARD_RGROUP_MAX];
 	size_t memo_words;        /* words of memo_done in use */
 	uint64_t memo_done[WARD_RULES_MEMO_MAX / 64];
