@@ -242,31 +242,73 @@ uint64_t ward_rgroup_match_affix(const struct ward_rgroup *g, const char *s, siz
 	return bits;
 }
 
-/* One pass over s: at each position only the needles whose first two bytes fall in the
- * position's bucket are compared. Stops once every substring test holds. */
-uint64_t ward_rgroup_match_sub(const struct ward_rgroup *g, const char *s, size_t len)
+/* Masks of the needles of t found in s, in one pass: at each position only the needles whose
+ * first two bytes fall in the position's bucket are compared. Stops once all of want hold. */
+static uint64_t subs_scan(const struct ward_rsubs *t, const char *s, size_t len, uint64_t want)
 {
 	uint64_t bits = 0;
 
-	for (uint32_t i = 0; i < g->sub_short_cnt; i++) {
-		const struct ward_rgstr *n = &g->sub_short[i];
+	for (uint32_t i = 0; i < t->short_cnt; i++) {
+		const struct ward_rgstr *n = &t->short_[i];
 
 		if (!n->len || memchr(s, n->s[0], len))
 			bits |= n->mask;
 	}
-	if (!g->sub_cnt)
+	if (!t->cnt)
 		return bits;
-	for (size_t i = 0; i + 2 <= len && bits != g->sub_tests; i++) {
-		unsigned b = ward_rgroup_pair(s + i);
+	for (size_t i = 0; i + 2 <= len && (bits & want) != want; i++) {
+		unsigned b;
 
-		for (uint32_t k = g->sub_at[b]; k < g->sub_at[b + 1]; k++) {
-			const struct ward_rgstr *n = &g->sub[k];
+		if (t->first >= 0) {
+			/* every needle starts with one byte ('/' of paths): go from one to the next */
+			const char *p = memchr(s + i, t->first, len - i - 1);
+
+			if (!p)
+				break;
+			i = (size_t)(p - s);
+		}
+		b = ward_rgroup_pair(s + i);
+
+		for (uint32_t k = t->at[b]; k < t->at[b + 1]; k++) {
+			const struct ward_rgstr *n = &t->s[k];
 
 			if (n->len <= len - i && n->s[0] == s[i] && n->s[1] == s[i + 1] &&
 			    memcmp(s + i + 2, n->s + 2, n->len - 2) == 0)
 				bits |= n->mask;
 		}
 	}
+	return bits;
+}
+
+/* Masks of the lowercase needles of t that s contains ignoring ASCII case. */
+static uint64_t isubs_scan(const struct ward_rsubs *t, const char *s, size_t len, uint64_t want)
+{
+	char low[WARD_RX_TMP];
+	uint64_t bits = 0;
+
+	if (len <= sizeof(low)) {
+		for (size_t i = 0; i < len; i++)
+			low[i] = lower(s[i]);
+		return subs_scan(t, low, len, want);
+	}
+	/* longer than any extracted value should be: each needle on its own */
+	for (uint32_t i = 0; i < t->cnt; i++)
+		if (icontains(s, len, t->s[i].s, t->s[i].len))
+			bits |= t->s[i].mask;
+	for (uint32_t i = 0; i < t->short_cnt; i++)
+		if (icontains(s, len, t->short_[i].s, t->short_[i].len))
+			bits |= t->short_[i].mask;
+	return bits;
+}
+
+uint64_t ward_rgroup_match_sub(const struct ward_rgroup *g, const char *s, size_t len)
+{
+	uint64_t bits = 0;
+
+	if (g->sub.cnt || g->sub.short_cnt)
+		bits = subs_scan(&g->sub, s, len, g->sub_tests);
+	if (g->isub.cnt || g->isub.short_cnt)
+		bits |= isubs_scan(&g->isub, s, len, g->sub_tests & ~bits);
 	return bits;
 }
 

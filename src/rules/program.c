@@ -145,7 +145,8 @@ static bool groupable(const struct ward_rcmp *m)
 	if (m->cv == WARD_RCV_STRSET)
 		return m->op == WARD_OP_IN;
 	return m->cv == WARD_RCV_STR && (m->op == WARD_OP_EQ || m->op == WARD_OP_STARTSWITH ||
-					 m->op == WARD_OP_ENDSWITH || m->op == WARD_OP_CONTAINS);
+					 m->op == WARD_OP_ENDSWITH || m->op == WARD_OP_CONTAINS ||
+					 m->op == WARD_OP_ICONTAINS);
 }
 
 /* Substrings test m has. */
@@ -153,7 +154,7 @@ static size_t sub_cnt_of(const struct ward_rcmp *m)
 {
 	if (m->cv == WARD_RCV_MULTI)
 		return m->multi->infix_cnt;
-	return m->cv == WARD_RCV_STR && m->op == WARD_OP_CONTAINS;
+	return m->cv == WARD_RCV_STR && (m->op == WARD_OP_CONTAINS || m->op == WARD_OP_ICONTAINS);
 }
 
 static bool same_field(const struct ward_rfref *a, const struct ward_rfref *b)
@@ -162,7 +163,7 @@ static bool same_field(const struct ward_rfref *a, const struct ward_rfref *b)
 	       (!a->key_len || memcmp(a->key, b->key, a->key_len) == 0);
 }
 
-enum { G_EXACT, G_PREFIX, G_SUFFIX, G_SUB, G_KINDS };
+enum { G_EXACT, G_PREFIX, G_SUFFIX, G_SUB, G_ISUB, G_KINDS };
 
 struct gitem {
 	const char *s;
@@ -208,8 +209,10 @@ static void gitems_of(struct gbuild *b, uint32_t bit)
 	} else if (m->cv == WARD_RCV_STRSET) {
 		gitem_add_list(b, G_EXACT, m->strs, m->set_cnt, bit);
 	} else {
+		/* icontains needles were lowercased when compiled */
 		int k = m->op == WARD_OP_EQ ? G_EXACT : m->op == WARD_OP_STARTSWITH ? G_PREFIX :
-			m->op == WARD_OP_ENDSWITH ? G_SUFFIX : G_SUB;
+			m->op == WARD_OP_ENDSWITH ? G_SUFFIX : m->op == WARD_OP_CONTAINS ? G_SUB :
+			G_ISUB;
 
 		gitem_add(b, k, m->s, m->len, bit);
 	}
@@ -311,13 +314,14 @@ static int gitem_pair(const void *a, const void *b)
 	return gcmp(x->s, x->len, y->s, y->len, false);
 }
 
-/* The substring tables of g: needles of two bytes or more ordered by pair bucket with the
- * bucket offsets, shorter ones apart; equal needles once, their masks joined. Returns 0, or
- * -1 when the arena refuses. */
-static int sub_tables(struct ward_ruleset *rs, struct gbuild *b, struct ward_rgroup *g)
+/* Substring tables of kind k (G_SUB or G_ISUB) into out: needles of two bytes or more
+ * ordered by pair bucket with the bucket offsets, shorter ones apart; equal needles once,
+ * their masks joined. Returns 0, or -1 when the arena refuses. */
+static int sub_tables(struct ward_ruleset *rs, struct gbuild *b, int k, struct ward_rsubs *out,
+		      uint64_t *tests)
 {
-	struct gitem *it = b->items[G_SUB];
-	size_t cnt = b->cnt[G_SUB], nl = 0, ns = 0, nshort = 0;
+	struct gitem *it = b->items[k];
+	size_t cnt = b->cnt[k], nl = 0, ns = 0, nshort = 0;
 	struct ward_rgstr *l, *sh;
 	uint16_t *at;
 
@@ -330,12 +334,13 @@ static int sub_tables(struct ward_ruleset *rs, struct gbuild *b, struct ward_rgr
 		return -1;
 	/* long needles first (sorted by bucket), short ones after */
 	for (size_t i = 0, j = cnt; i < j;) {
+		struct gitem tmp;
+
 		if (it[i].len >= 2) {
 			i++;
 			continue;
 		}
-		struct gitem tmp = it[--j];
-
+		tmp = it[--j];
 		it[j] = it[i];
 		it[i] = tmp;
 	}
@@ -345,31 +350,35 @@ static int sub_tables(struct ward_ruleset *rs, struct gbuild *b, struct ward_rgr
 		struct ward_rgstr *t = is_short ? sh : l;
 		size_t *n = is_short ? &ns : &nl;
 
+		*tests |= it[i].mask;
 		if (*n && t[*n - 1].len == it[i].len && memcmp(t[*n - 1].s, it[i].s, it[i].len) == 0) {
 			t[*n - 1].mask |= it[i].mask;
 			continue;
 		}
 		t[(*n)++] = (struct ward_rgstr){ it[i].s, (uint32_t)it[i].len, UINT32_MAX, it[i].mask };
-		g->sub_tests |= it[i].mask;
 	}
-	for (size_t i = 0, k = 0; k <= 256; k++) {
-		while (i < nl && ward_rgroup_pair(l[i].s) < k)
+	for (size_t i = 0, p = 0; p <= 256; p++) {
+		while (i < nl && ward_rgroup_pair(l[i].s) < p)
 			i++;
-		at[k] = (uint16_t)i;
+		at[p] = (uint16_t)i;
 	}
-	g->sub = l;
-	g->sub_cnt = (uint32_t)nl;
-	g->sub_short = sh;
-	g->sub_short_cnt = (uint32_t)ns;
-	g->sub_at = at;
+	out->s = l;
+	out->cnt = (uint32_t)nl;
+	out->short_ = sh;
+	out->short_cnt = (uint32_t)ns;
+	out->at = at;
+	out->first = nl ? (unsigned char)l[0].s[0] : -1;
+	for (size_t i = 1; i < nl; i++)
+		if ((unsigned char)l[i].s[0] != out->first)
+			out->first = -1;
 	return 0;
 }
 
 static struct ward_rgroup *group_make(struct ward_ruleset *rs, struct gbuild *b)
 {
 	struct ward_rgroup *g = ward_rules_arena_alloc(rs, sizeof(*g));
-	uint32_t cnt[G_KINDS];
-	struct ward_rgstr *tab[G_KINDS];
+	uint32_t cnt[G_SUB];
+	struct ward_rgstr *tab[G_SUB];
 
 	if (!g)
 		return NULL;
@@ -380,7 +389,9 @@ static struct ward_rgroup *group_make(struct ward_ruleset *rs, struct gbuild *b)
 		if (b->cnt[k] && !tab[k])
 			return NULL;
 	}
-	if (b->cnt[G_SUB] && sub_tables(rs, b, g) < 0)
+	if (b->cnt[G_SUB] && sub_tables(rs, b, G_SUB, &g->sub, &g->sub_tests) < 0)
+		return NULL;
+	if (b->cnt[G_ISUB] && sub_tables(rs, b, G_ISUB, &g->isub, &g->sub_tests) < 0)
 		return NULL;
 	g->fr = b->fr;
 	g->exact = tab[G_EXACT];

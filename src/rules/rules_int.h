@@ -265,6 +265,17 @@ int ward_rshash_build(struct ward_ruleset *rs, const struct ward_rgstr *t, uint3
 uint32_t ward_rshash_find(const struct ward_rshash *h, const struct ward_rgstr *t,
 			  const char *s, size_t len);
 
+/* Needles searched in one pass over a value. Needles of two bytes or more are ordered by
+ * the bucket of their first two bytes (ward_rgroup_pair), at[b] .. at[b + 1] being bucket
+ * b's, so at each position of the value only the needles starting with its two bytes are
+ * compared; shorter needles (an empty one always matches) are in short_. */
+struct ward_rsubs {
+	const struct ward_rgstr *s, *short_;
+	const uint16_t *at;        /* 257 offsets into s */
+	uint32_t cnt, short_cnt;
+	int first;                 /* the first byte of every needle in s, or -1 when they differ */
+};
+
 /* Every string test of a bucket's program on one single-valued field (=, in, startswith,
  * endswith, and merged ORs of those), answered together: the field is extracted once per
  * event and each table searched once, giving a bitmap of the tests that hold (program.c
@@ -276,16 +287,11 @@ struct ward_rgroup {
 	const struct ward_rgstr *exact, *prefix, *suffix;
 	uint32_t exact_cnt, prefix_cnt, suffix_cnt;
 	struct ward_rshash exact_hash; /* over exact, when it has WARD_RSHASH_MIN or more */
-	/* Substrings (contains, and the substrings of merged ORs): searched together, at the
-	 * first test of the event that needs them (most events are decided before).
-	 * Needles of two bytes or more are ordered by the bucket of their first two bytes
-	 * (ward_rgroup_pair), sub_at[b] .. sub_at[b + 1] being bucket b's, so one pass over the
-	 * value tries at each position only the needles that start with its two bytes;
-	 * shorter needles (an empty one always matches) are in sub_short. */
-	const struct ward_rgstr *sub, *sub_short;
-	const uint16_t *sub_at;        /* 257 offsets into sub */
-	uint32_t sub_cnt, sub_short_cnt;
-	uint64_t sub_tests;            /* tests that have substrings */
+	/* Substrings (contains, and the substrings of merged ORs; icontains in isub, needles
+	 * lowercased): searched together, at the first test of the event that needs them (most
+	 * events are decided before). */
+	struct ward_rsubs sub, isub;
+	uint64_t sub_tests;            /* tests that have substrings (either kind) */
 	const struct ward_rcmp *tests[64]; /* the comparison behind each bit */
 	uint32_t tests_cnt;
 };
@@ -303,7 +309,7 @@ static inline unsigned ward_rgroup_pair(const char *s)
 
 /* Bitmap of the tests of g that s satisfies by its exact, prefix and suffix tables. */
 uint64_t ward_rgroup_match_affix(const struct ward_rgroup *g, const char *s, size_t len);
-/* Bitmap of the tests of g that s satisfies by a substring. */
+/* Bitmap of the tests of g that s satisfies by a substring (icontains: of s lowercased). */
 uint64_t ward_rgroup_match_sub(const struct ward_rgroup *g, const char *s, size_t len);
 /* Bitmap of the tests of g that s satisfies (both of the above). */
 uint64_t ward_rgroup_match(const struct ward_rgroup *g, const char *s, size_t len);
