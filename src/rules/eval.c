@@ -235,9 +235,12 @@ uint64_t ward_rgroup_match_affix(const struct ward_rgroup *g, const char *s, siz
 		else
 			hi = mid;
 	}
-	if (g->prefix_cnt)
+	/* an empty value can only match empty affixes, which put every byte in the sets */
+	if (g->prefix_cnt && (!len || ((g->prefix_first[(unsigned char)s[0] / 64] >>
+					((unsigned char)s[0] % 64)) & 1)))
 		bits |= affix_mask(g->prefix, g->prefix_cnt, s, len, false);
-	if (g->suffix_cnt)
+	if (g->suffix_cnt && (!len || ((g->suffix_last[(unsigned char)s[len - 1] / 64] >>
+					 ((unsigned char)s[len - 1] % 64)) & 1)))
 		bits |= affix_mask(g->suffix, g->suffix_cnt, s, len, true);
 	return bits;
 }

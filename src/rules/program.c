@@ -400,6 +400,21 @@ static struct ward_rgroup *group_make(struct ward_ruleset *rs, struct gbuild *b)
 	g->prefix_cnt = cnt[G_PREFIX];
 	g->suffix = tab[G_SUFFIX];
 	g->suffix_cnt = cnt[G_SUFFIX];
+	for (int k = 0; k < 2; k++) {
+		const struct ward_rgstr *t = k ? g->suffix : g->prefix;
+		uint64_t *set = k ? g->suffix_last : g->prefix_first;
+
+		for (uint32_t i = 0; i < (k ? g->suffix_cnt : g->prefix_cnt); i++) {
+			unsigned char c;
+
+			if (!t[i].len) {
+				memset(set, 0xff, 4 * sizeof(*set));
+				break;
+			}
+			c = (unsigned char)t[i].s[k ? t[i].len - 1 : 0];
+			set[c / 64] |= 1ull << (c % 64);
+		}
+	}
 	/* without an index (too large for the arena) eval.c searches the sorted table */
 	if (g->exact_cnt >= WARD_RSHASH_MIN)
 		(void)ward_rshash_build(rs, g->exact, g->exact_cnt, &g->exact_hash);

@@ -287,6 +287,9 @@ struct ward_rgroup {
 	const struct ward_rgstr *exact, *prefix, *suffix;
 	uint32_t exact_cnt, prefix_cnt, suffix_cnt;
 	struct ward_rshash exact_hash; /* over exact, when it has WARD_RSHASH_MIN or more */
+	/* first bytes of the prefixes, last bytes of the suffixes (every byte when one of them
+	 * is empty): a value whose byte is not in the set skips that table's search */
+	uint64_t prefix_first[4], suffix_last[4];
 	/* Substrings (contains, and the substrings of merged ORs; icontains in isub, needles
 	 * lowercased): searched together, at the first test of the event that needs them (most
 	 * events are decided before). */
