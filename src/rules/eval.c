@@ -245,6 +245,25 @@ uint64_t ward_rgroup_match_affix(const struct ward_rgroup *g, const char *s, siz
 	return bits;
 }
 
+/* Adds the masks of the needles of t found at s + i; true once all of want hold. */
+static inline bool subs_at(const struct ward_rsubs *t, const char *s, size_t len, size_t i,
+			   uint64_t *bits, uint64_t want)
+{
+	unsigned b = ward_rgroup_pair(s + i);
+
+	for (uint32_t k = t->at[b]; k < t->at[b + 1]; k++) {
+		const struct ward_rgstr *n = &t->s[k];
+
+		if (n->len <= len - i && n->s[0] == s[i] && n->s[1] == s[i + 1] &&
+		    memcmp(s + i + 2, n->s + 2, n->len - 2) == 0) {
+			*bits |= n->mask;
+			if ((*bits & want) == want)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* Masks of the needles of t found in s, in one pass: at each position only the needles whose
  * first two bytes fall in the position's bucket are compared. Stops once all of want hold. */
 static uint64_t subs_scan(const struct ward_rsubs *t, const char *s, size_t len, uint64_t want)
@@ -257,28 +276,27 @@ static uint64_t subs_scan(const struct ward_rsubs *t, const char *s, size_t len,
 		if (!n->len || memchr(s, n->s[0], len))
 			bits |= n->mask;
 	}
-	if (!t->cnt)
+	if (!t->cnt || len < 2)
 		return bits;
-	for (size_t i = 0; i + 2 <= len && (bits & want) != want; i++) {
-		unsigned b;
+	if (t->firsts_cnt) {
+		/* few first bytes ('/' of paths): memchr from one occurrence to the next */
+		for (unsigned f = 0; f < t->firsts_cnt; f++) {
+			const char *p = s, *end = s + len - 1;
 
-		if (t->first >= 0) {
-			/* every needle starts with one byte ('/' of paths): go from one to the next */
-			const char *p = memchr(s + i, t->first, len - i - 1);
-
-			if (!p)
-				break;
-			i = (size_t)(p - s);
+			while (p < end && (p = memchr(p, t->firsts[f], (size_t)(end - p)))) {
+				if (subs_at(t, s, len, (size_t)(p - s), &bits, want))
+					return bits;
+				p++;
+			}
 		}
-		b = ward_rgroup_pair(s + i);
+		return bits;
+	}
+	for (size_t i = 0; i < len - 1; i++) {
+		unsigned char c = (unsigned char)s[i];
 
-		for (uint32_t k = t->at[b]; k < t->at[b + 1]; k++) {
-			const struct ward_rgstr *n = &t->s[k];
-
-			if (n->len <= len - i && n->s[0] == s[i] && n->s[1] == s[i + 1] &&
-			    memcmp(s + i + 2, n->s + 2, n->len - 2) == 0)
-				bits |= n->mask;
-		}
+		/* no needle starts at most positions */
+		if (((t->first_set[c / 64] >> (c % 64)) & 1) && subs_at(t, s, len, i, &bits, want))
+			return bits;
 	}
 	return bits;
 }

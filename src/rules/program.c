@@ -367,10 +367,17 @@ static int sub_tables(struct ward_ruleset *rs, struct gbuild *b, int k, struct w
 	out->short_ = sh;
 	out->short_cnt = (uint32_t)ns;
 	out->at = at;
-	out->first = nl ? (unsigned char)l[0].s[0] : -1;
-	for (size_t i = 1; i < nl; i++)
-		if ((unsigned char)l[i].s[0] != out->first)
-			out->first = -1;
+	for (size_t i = 0, distinct = 0; i < nl; i++) {
+		unsigned char c = (unsigned char)l[i].s[0];
+
+		if (!((out->first_set[c / 64] >> (c % 64)) & 1)) {
+			if (distinct < WARD_RSUBS_FIRSTS)
+				out->firsts[distinct] = c;
+			distinct++;
+		}
+		out->first_set[c / 64] |= 1ull << (c % 64);
+		out->firsts_cnt = distinct <= WARD_RSUBS_FIRSTS ? (uint8_t)distinct : 0;
+	}
 	return 0;
 }
 

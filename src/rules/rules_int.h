@@ -273,8 +273,15 @@ struct ward_rsubs {
 	const struct ward_rgstr *s, *short_;
 	const uint16_t *at;        /* 257 offsets into s */
 	uint32_t cnt, short_cnt;
-	int first;                 /* the first byte of every needle in s, or -1 when they differ */
+	/* The distinct first bytes of the needles in s when there are at most
+	 * WARD_RSUBS_FIRSTS (the value is then searched with memchr for each, as a lone
+	 * contains would be), else firsts_cnt is 0 and every position is tried against
+	 * first_set. */
+	uint8_t firsts[4];
+	uint8_t firsts_cnt;
+	uint64_t first_set[4];
 };
+#define WARD_RSUBS_FIRSTS 4
 
 /* Every string test of a bucket's program on one single-valued field (=, in, startswith,
  * endswith, and merged ORs of those), answered together: the field is extracted once per

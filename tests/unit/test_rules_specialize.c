@@ -123,11 +123,16 @@ static const char rules_doc[] =
 	" and fd.name endswith \"\" and fd.name contains \"\" and not fd.name contains /etc/\n"
 	/* 12: a two-byte substring, which a value can end with */
 	"- rule: r12\n  desc: d\n  output: o\n  priority: WARNING\n"
-	"  condition: evt.type = openat and (fd.name contains .d or fd.name endswith .x)\n"
+	"  condition: evt.type = openat and (fd.name contains .d or fd.name endswith .x"
+	" or fd.name contains tc/c)\n"
 	/* 13: icontains of several lengths, read against the value lowercased */
 	"- rule: r13\n  desc: d\n  output: o\n  priority: WARNING\n"
 	"  condition: evt.type = openat and not fd.name icontains /ETC/CRON"
-	" and (fd.name icontains .D or fd.name icontains G or fd.name icontains \"\")\n";
+	" and (fd.name icontains .D or fd.name icontains G or fd.name icontains \"\")\n"
+	/* 14: substrings with many first bytes, tried at every position of the value */
+	"- rule: r14\n  desc: d\n  output: o\n  priority: WARNING\n"
+	"  condition: evt.type = openat and (proc.name contains at or proc.name contains ys"
+	" or proc.name contains ud or proc.name contains ba or proc.name contains sh)\n";
 
 struct fx {
 	struct ward_proc_table *pt;
