@@ -284,11 +284,12 @@ struct ward_rsubs {
 #define WARD_RSUBS_FIRSTS 4
 
 /* Every string test of a bucket's program on one single-valued field (=, in, startswith,
- * endswith, and merged ORs of those), answered together: the field is extracted once per
- * event and each table searched once, giving a bitmap of the tests that hold (program.c
- * builds it, eval.c matches). Exact strings and prefixes (suffixes) are sorted (suffixes by
- * their reversed bytes) for binary search. Substring tests stay separate: searching every
- * needle of a bucket costs more than the few a rejected event reaches. */
+ * endswith, contains, icontains, and merged ORs of those), answered together: the field is
+ * extracted once per event and each table searched once, giving a bitmap of the tests that
+ * hold (program.c builds it, eval.c matches). Exact strings and prefixes (suffixes) are
+ * sorted (suffixes by their reversed bytes) for binary search. Substrings are searched only
+ * when a test that the tables did not answer needs them: searching every needle on every
+ * event costs more than the few tests a rejected event reaches. */
 struct ward_rgroup {
 	const struct ward_rfref *fr;
 	const struct ward_rgstr *exact, *prefix, *suffix;
