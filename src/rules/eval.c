@@ -210,11 +210,18 @@ static uint64_t affix_mask(const struct ward_rgstr *t, uint32_t cnt, const char 
 	return 0;
 }
 
-uint64_t ward_rgroup_match(const struct ward_rgroup *g, const char *s, size_t len)
+uint64_t ward_rgroup_match_affix(const struct ward_rgroup *g, const char *s, size_t len)
 {
 	uint64_t bits = 0;
 	size_t lo = 0, hi = g->exact_cnt;
 
+	if (g->exact_hash.slot) {
+		uint32_t i = ward_rshash_find(&g->exact_hash, g->exact, s, len);
+
+		if (i != UINT32_MAX)
+			bits = g->exact[i].mask;
+		hi = 0; /* no binary search */
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int r = str_cmp(g->exact[mid].s, g->exact[mid].len, s, len);
@@ -228,28 +235,131 @@ uint64_t ward_rgroup_match(const struct ward_rgroup *g, const char *s, size_t le
 		else
 			hi = mid;
 	}
-	if (g->prefix_cnt)
+	/* an empty value can only match empty affixes, which put every byte in the sets */
+	if (g->prefix_cnt && (!len || ((g->prefix_first[(unsigned char)s[0] / 64] >>
+					((unsigned char)s[0] % 64)) & 1)))
 		bits |= affix_mask(g->prefix, g->prefix_cnt, s, len, false);
-	if (g->suffix_cnt)
+	if (g->suffix_cnt && (!len || ((g->suffix_last[(unsigned char)s[len - 1] / 64] >>
+					 ((unsigned char)s[len - 1] % 64)) & 1)))
 		bits |= affix_mask(g->suffix, g->suffix_cnt, s, len, true);
 	return bits;
 }
 
-/* Group id's bitmap for the event, computed at its first test. An absent field makes every
- * test false (a comparison with an absent value is false). */
+/* Adds the masks of the needles of t found at s + i; true once all of want hold. */
+static inline bool subs_at(const struct ward_rsubs *t, const char *s, size_t len, size_t i,
+			   uint64_t *bits, uint64_t want)
+{
+	unsigned b = ward_rgroup_pair(s + i);
+
+	for (uint32_t k = t->at[b]; k < t->at[b + 1]; k++) {
+		const struct ward_rgstr *n = &t->s[k];
+
+		if (n->len <= len - i && n->s[0] == s[i] && n->s[1] == s[i + 1] &&
+		    memcmp(s + i + 2, n->s + 2, n->len - 2) == 0) {
+			*bits |= n->mask;
+			if ((*bits & want) == want)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Masks of the needles of t found in s, in one pass: at each position only the needles whose
+ * first two bytes fall in the position's bucket are compared. Stops once all of want hold. */
+static uint64_t subs_scan(const struct ward_rsubs *t, const char *s, size_t len, uint64_t want)
+{
+	uint64_t bits = 0;
+
+	for (uint32_t i = 0; i < t->short_cnt; i++) {
+		const struct ward_rgstr *n = &t->short_[i];
+
+		if (!n->len || memchr(s, n->s[0], len))
+			bits |= n->mask;
+	}
+	if (!t->cnt || len < 2)
+		return bits;
+	if (t->firsts_cnt) {
+		/* few first bytes ('/' of paths): memchr from one occurrence to the next */
+		for (unsigned f = 0; f < t->firsts_cnt; f++) {
+			const char *p = s, *end = s + len - 1;
+
+			while (p < end && (p = memchr(p, t->firsts[f], (size_t)(end - p)))) {
+				if (subs_at(t, s, len, (size_t)(p - s), &bits, want))
+					return bits;
+				p++;
+			}
+		}
+		return bits;
+	}
+	for (size_t i = 0; i < len - 1; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		/* no needle starts at most positions */
+		if (((t->first_set[c / 64] >> (c % 64)) & 1) && subs_at(t, s, len, i, &bits, want))
+			return bits;
+	}
+	return bits;
+}
+
+/* Masks of the lowercase needles of t that s contains ignoring ASCII case. */
+static uint64_t isubs_scan(const struct ward_rsubs *t, const char *s, size_t len, uint64_t want)
+{
+	char low[WARD_RX_TMP];
+	uint64_t bits = 0;
+
+	if (len <= sizeof(low)) {
+		for (size_t i = 0; i < len; i++)
+			low[i] = lower(s[i]);
+		return subs_scan(t, low, len, want);
+	}
+	/* longer than any extracted value should be: each needle on its own */
+	for (uint32_t i = 0; i < t->cnt; i++)
+		if (icontains(s, len, t->s[i].s, t->s[i].len))
+			bits |= t->s[i].mask;
+	for (uint32_t i = 0; i < t->short_cnt; i++)
+		if (icontains(s, len, t->short_[i].s, t->short_[i].len))
+			bits |= t->short_[i].mask;
+	return bits;
+}
+
+uint64_t ward_rgroup_match_sub(const struct ward_rgroup *g, const char *s, size_t len)
+{
+	uint64_t bits = 0;
+
+	if (g->sub.cnt || g->sub.short_cnt)
+		bits = subs_scan(&g->sub, s, len, g->sub_tests);
+	if (g->isub.cnt || g->isub.short_cnt)
+		bits |= isubs_scan(&g->isub, s, len, g->sub_tests & ~bits);
+	return bits;
+}
+
+uint64_t ward_rgroup_match(const struct ward_rgroup *g, const char *s, size_t len)
+{
+	return ward_rgroup_match_affix(g, s, len) | ward_rgroup_match_sub(g, s, len);
+}
+
+/* Group id's bitmap for the event: the tables at its first test, the substrings (sub) at
+ * the first test that needs them. An absent field makes every test false (a comparison with
+ * an absent value is false). */
 static __attribute__((noinline)) void eval_group(const struct ward_rgroup *g, uint32_t id,
-						 struct ward_rx *x)
+						 struct ward_rx *x, bool sub)
 {
 	struct ward_rval v;
 	char num[32];
 	const char *s;
 	size_t len;
 
-	x->grp_bits[id] = 0;
+	if (!((x->grp_done >> id) & 1))
+		x->grp_bits[id] = 0;
 	if (ward_rfield_extract(x, g->fr, 0, &v)) {
 		s = ward_rval_str(&v, num, sizeof(num), &len);
-		x->grp_bits[id] = ward_rgroup_match(g, s, len);
+		if (sub)
+			x->grp_bits[id] |= ward_rgroup_match_sub(g, s, len);
+		else
+			x->grp_bits[id] = ward_rgroup_match_affix(g, s, len);
 	}
+	if (sub)
+		x->grp_sub_done |= 1ull << id;
 	x->grp_done |= 1ull << id;
 }
 
@@ -511,11 +621,19 @@ int ward_rules_eval(const struct ward_ruleset *rs, const struct ward_event *ev,
 			r = in->kind == WARD_RI_SET_TRUE;
 			memo_put(&x, id, r);
 			break;
-		case WARD_RI_GROUP:
+		case WARD_RI_GROUP: {
+			const struct ward_rgroup *g = in->p;
+
 			if (!((x.grp_done >> (id / 64)) & 1))
-				eval_group(in->p, id / 64, &x);
+				eval_group(g, id / 64, &x, false);
 			r = (x.grp_bits[id / 64] >> (id % 64)) & 1;
+			/* not by the tables: its substrings, if it has any, searched once */
+			if (!r && ((g->sub_tests >> (id % 64)) & 1) && !((x.grp_sub_done >> (id / 64)) & 1)) {
+				eval_group(g, id / 64, &x, true);
+				r = (x.grp_bits[id / 64] >> (id % 64)) & 1;
+			}
 			break;
+		}
 		case WARD_RI_NODE:
 			r = ward_rnode_eval(in->p, &x);
 			break;

@@ -138,6 +138,20 @@ struct flag {
 	const char *n;
 };
 
+/* snprintf(out, cap, "%s%s", a, b) (cap > 0) without its cost: flag names are rendered for
+ * rules on every open. Returns the length the whole would have. */
+static size_t cat2(char *out, size_t cap, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), n, m;
+
+	n = la < cap - 1 ? la : cap - 1;
+	memcpy(out, a, n);
+	m = lb < cap - 1 - n ? lb : cap - 1 - n;
+	memcpy(out + n, b, m);
+	out[n + m] = '\0';
+	return la + lb;
+}
+
 static size_t flags_render(uint64_t val, const struct flag *f, char *out, size_t cap)
 {
 	size_t o = 0;
@@ -146,11 +160,11 @@ static size_t flags_render(uint64_t val, const struct flag *f, char *out, size_t
 	for (; f->n; f++) {
 		if (f->v == 0 || (val & f->v) != f->v)
 			continue;
-		int n = snprintf(out + o, cap - o, "%s%s", o ? "|" : "", f->n);
+		size_t n = cat2(out + o, cap - o, o ? "|" : "", f->n);
 
-		if (n < 0 || (size_t)n >= cap - o)
+		if (n >= cap - o)
 			break;
-		o += (size_t)n;
+		o += n;
 		val &= ~f->v;
 	}
 	if (val && o + 24 < cap)
@@ -306,7 +320,7 @@ static int render(struct ward_rx *x, const struct arg *a, bool raw, struct ward_
 		break;
 	case R_OPEN:
 		/* the access mode is a 2-bit value, not a flag */
-		len = (size_t)snprintf(out, cap, "%s", (n & 3) == 0 ? "O_RDONLY" : (n & 3) == 1 ? "O_WRONLY" : (n & 3) == 2 ? "O_RDWR" : "O_ACCMODE");
+		len = cat2(out, cap, (n & 3) == 0 ? "O_RDONLY" : (n & 3) == 1 ? "O_WRONLY" : (n & 3) == 2 ? "O_RDWR" : "O_ACCMODE", "");
 		if (n & ~(uint64_t)3) {
 			out[len++] = '|';
 			len += flags_render(n & ~(uint64_t)3, open_fl, out + len, cap - len);
@@ -314,18 +328,18 @@ static int render(struct ward_rx *x, const struct arg *a, bool raw, struct ward_
 		break;
 	case R_PTRACE:
 		s = ptrace_name(n);
-		len = s ? (size_t)snprintf(out, cap, "%s", s) : (size_t)snprintf(out, cap, "%" PRIu64, n);
+		len = s ? cat2(out, cap, s, "") : (size_t)snprintf(out, cap, "%" PRIu64, n);
 		break;
 	case R_DOMAIN:
 		s = domain_name(n);
-		len = s ? (size_t)snprintf(out, cap, "%s", s) : (size_t)snprintf(out, cap, "%" PRIu64, n);
+		len = s ? cat2(out, cap, s, "") : (size_t)snprintf(out, cap, "%" PRIu64, n);
 		break;
 	case R_SOCKTYPE: {
 		static const char *const types[] = { NULL, "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW",
 			"SOCK_RDM", "SOCK_SEQPACKET", "SOCK_DCCP", NULL, NULL, NULL, "SOCK_PACKET" };
 		uint64_t t = n & 0xf;
 
-		len = t < 11 && types[t] ? (size_t)snprintf(out, cap, "%s", types[t])
+		len = t < 11 && types[t] ? cat2(out, cap, types[t], "")
 					 : (size_t)snprintf(out, cap, "%" PRIu64, t);
 		if (n & ~(uint64_t)0xf) {
 			out[len++] = '|';
@@ -335,7 +349,7 @@ static int render(struct ward_rx *x, const struct arg *a, bool raw, struct ward_
 	}
 	case R_SIG:
 		s = n > 0 && n < 65 ? sigabbrev_np((int)n) : NULL;
-		len = s ? (size_t)snprintf(out, cap, "SIG%s", s) : (size_t)snprintf(out, cap, "%" PRIu64, n);
+		len = s ? cat2(out, cap, "SIG", s) : (size_t)snprintf(out, cap, "%" PRIu64, n);
 		break;
 	case R_CLONE: len = flags_render(n, clone_fl, out, cap); break;
 	case R_MOUNT: len = flags_render(n & 0xffffffff, mount_fl, out, cap); break;

@@ -405,6 +405,7 @@ void ward_rx_init(struct ward_rx *x, const struct ward_ruleset *rs, const struct
 	x->pcmdline_len = -1;
 	x->fdname_state = -1;
 	x->grp_done = 0;
+	x->grp_sub_done = 0;
 	memo = rs->memo_cnt > rs->macros_cnt ? rs->memo_cnt : rs->macros_cnt;
 	/* ids stop below WARD_RULES_MEMO_MAX: round up, never past the arrays */
 	x->memo_words = ((memo < WARD_RULES_MEMO_MAX ? memo : WARD_RULES_MEMO_MAX) + 63) / 64;
@@ -468,19 +469,31 @@ static int put_bool(struct ward_rval *v, bool b)
 	return 1;
 }
 
+/* Appends len bytes of s to out (capacity cap, o bytes used), cut to leave room for the NUL;
+ * returns the new length. */
+static size_t cat_cut(char *out, size_t cap, size_t o, const char *s, size_t len)
+{
+	if (len > cap - 1 - o)
+		len = cap - 1 - o;
+	memcpy(out + o, s, len);
+	return o + len;
+}
+
+/* "comm args" as snprintf("%s %s") would cut it, without its cost (this is computed for
+ * most exec events). */
 static int cmdline_of(const struct ward_proc *p, char *out, size_t cap)
 {
-	int n;
+	size_t o;
 
 	if (!p || !p->comm[0])
 		return -1;
-	if (p->args && p->args[0])
-		n = snprintf(out, cap, "%s %s", p->comm, p->args);
-	else
-		n = snprintf(out, cap, "%s", p->comm);
-	if (n < 0)
-		return -1;
-	return (size_t)n >= cap ? (int)cap - 1 : n;
+	o = cat_cut(out, cap, 0, p->comm, strlen(p->comm));
+	if (p->args && p->args[0]) {
+		o = cat_cut(out, cap, o, " ", 1);
+		o = cat_cut(out, cap, o, p->args, strlen(p->args));
+	}
+	out[o] = '\0';
+	return (int)o;
 }
 
 const char *ward_rval_str(const struct ward_rval *v, char *buf, size_t buf_len, size_t *len)
@@ -560,6 +573,37 @@ static int put_net(struct ward_rx *x, struct ward_rval *v, const struct ward_sa 
 	return 1;
 }
 
+/* Decimal digits of u at out; returns the end. */
+static char *dec_text(unsigned u, char *out)
+{
+	char d[10];
+	int n = 0;
+
+	do
+		d[n++] = (char)('0' + u % 10);
+	while ((u /= 10));
+	while (n)
+		*out++ = d[--n];
+	return out;
+}
+
+/* Address text at out (room for INET6_ADDRSTRLEN), as inet_ntop writes it; returns the end
+ * (not terminated), or NULL. IPv4 is formatted here: inet_ntop's is a sprintf. */
+static char *ip_text(int af, const uint8_t *addr, char *out)
+{
+	if (af == AF_INET) {
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				*out++ = '.';
+			out = dec_text(addr[i], out);
+		}
+		return out;
+	}
+	if (!inet_ntop(af, addr, out, INET6_ADDRSTRLEN))
+		return NULL;
+	return out + strlen(out);
+}
+
 static const char *fd_name_compute(struct ward_rx *x, size_t *len)
 {
 	const struct ward_event *ev = x->ev;
@@ -568,21 +612,27 @@ static const char *fd_name_compute(struct ward_rx *x, size_t *len)
 	if (is_ip_fd(t)) {
 		const struct ward_sa *c = sock_end(ev, false), *s = sock_end(ev, true);
 		int af = t == WARD_FD_IPV6 ? AF_INET6 : AF_INET;
-		char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-		int n;
+		char *o = x->fdname_buf;
 
-		if (!c || !inet_ntop(af, c->addr, a, sizeof(a)))
+		/* "client:port->server:port" into a buffer of its own (not tmp, which other
+		 * fields reuse): computed once per event however many rules test it. Sized for
+		 * two IPv6 ends, so nothing is cut. */
+		if (!c || !(o = ip_text(af, c->addr, o)))
 			return NULL;
-		/* into a buffer of its own (not tmp, which other fields reuse): the name is
-		 * computed once per event however many rules test it */
-		if (s && s != c && inet_ntop(af, s->addr, b, sizeof(b)))
-			n = snprintf(x->fdname_buf, sizeof(x->fdname_buf), "%s:%u->%s:%u", a, c->port, b,
-				     s->port);
-		else
-			n = snprintf(x->fdname_buf, sizeof(x->fdname_buf), "%s:%u", a, c->port);
-		if (n < 0 || (size_t)n >= sizeof(x->fdname_buf))
-			return NULL;
-		*len = (size_t)n;
+		*o++ = ':';
+		o = dec_text(c->port, o);
+		if (s && s != c) {
+			char *e = o;
+
+			*e++ = '-';
+			*e++ = '>';
+			if ((e = ip_text(af, s->addr, e))) {
+				*e++ = ':';
+				o = dec_text(s->port, e);
+			}
+		}
+		*o = '\0';
+		*len = (size_t)(o - x->fdname_buf);
 		return x->fdname_buf;
 	}
 	if (t == WARD_FD_NONE)

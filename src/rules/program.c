@@ -135,18 +135,26 @@ static uint32_t settle(const struct ward_rinsn *code, uint32_t pc)
 
 /* ---- string groups ------------------------------------------------------------------ */
 
-/* A string test a group can answer: on a field with one value per event, without
- * substrings. */
+/* A string test a group can answer: on a field with one value per event. */
 static bool groupable(const struct ward_rcmp *m)
 {
 	if (m->fr.f->type != WARD_RFT_STR || (m->fr.f->multi && m->fr.idx < 0))
 		return false;
 	if (m->cv == WARD_RCV_MULTI)
-		return m->multi->infix_cnt == 0;
+		return true;
 	if (m->cv == WARD_RCV_STRSET)
 		return m->op == WARD_OP_IN;
 	return m->cv == WARD_RCV_STR && (m->op == WARD_OP_EQ || m->op == WARD_OP_STARTSWITH ||
-					 m->op == WARD_OP_ENDSWITH);
+					 m->op == WARD_OP_ENDSWITH || m->op == WARD_OP_CONTAINS ||
+					 m->op == WARD_OP_ICONTAINS);
+}
+
+/* Substrings test m has. */
+static size_t sub_cnt_of(const struct ward_rcmp *m)
+{
+	if (m->cv == WARD_RCV_MULTI)
+		return m->multi->infix_cnt;
+	return m->cv == WARD_RCV_STR && (m->op == WARD_OP_CONTAINS || m->op == WARD_OP_ICONTAINS);
 }
 
 static bool same_field(const struct ward_rfref *a, const struct ward_rfref *b)
@@ -155,7 +163,7 @@ static bool same_field(const struct ward_rfref *a, const struct ward_rfref *b)
 	       (!a->key_len || memcmp(a->key, b->key, a->key_len) == 0);
 }
 
-enum { G_EXACT, G_PREFIX, G_SUFFIX, G_KINDS };
+enum { G_EXACT, G_PREFIX, G_SUFFIX, G_SUB, G_ISUB, G_KINDS };
 
 struct gitem {
 	const char *s;
@@ -167,6 +175,7 @@ struct gbuild {
 	const struct ward_rfref *fr;
 	const struct ward_rcmp *tests[64];
 	uint32_t tests_cnt;
+	size_t sub_cnt;            /* substrings of the tests */
 	struct gitem *items[G_KINDS];
 	size_t cnt[G_KINDS], cap[G_KINDS];
 };
@@ -196,11 +205,14 @@ static void gitems_of(struct gbuild *b, uint32_t bit)
 		gitem_add_list(b, G_EXACT, m->multi->exact, m->multi->exact_cnt, bit);
 		gitem_add_list(b, G_PREFIX, m->multi->prefix, m->multi->prefix_cnt, bit);
 		gitem_add_list(b, G_SUFFIX, m->multi->suffix, m->multi->suffix_cnt, bit);
+		gitem_add_list(b, G_SUB, m->multi->infix, m->multi->infix_cnt, bit);
 	} else if (m->cv == WARD_RCV_STRSET) {
 		gitem_add_list(b, G_EXACT, m->strs, m->set_cnt, bit);
 	} else {
+		/* icontains needles were lowercased when compiled */
 		int k = m->op == WARD_OP_EQ ? G_EXACT : m->op == WARD_OP_STARTSWITH ? G_PREFIX :
-			G_SUFFIX;
+			m->op == WARD_OP_ENDSWITH ? G_SUFFIX : m->op == WARD_OP_CONTAINS ? G_SUB :
+			G_ISUB;
 
 		gitem_add(b, k, m->s, m->len, bit);
 	}
@@ -292,21 +304,102 @@ static struct ward_rgstr *gtable(struct ward_ruleset *rs, struct gbuild *b, int 
 	return t;
 }
 
+static int gitem_pair(const void *a, const void *b)
+{
+	const struct gitem *x = a, *y = b;
+	unsigned px = ward_rgroup_pair(x->s), py = ward_rgroup_pair(y->s);
+
+	if (px != py)
+		return px < py ? -1 : 1;
+	return gcmp(x->s, x->len, y->s, y->len, false);
+}
+
+/* Substring tables of kind k (G_SUB or G_ISUB) into out: needles of two bytes or more
+ * ordered by pair bucket with the bucket offsets, shorter ones apart; equal needles once,
+ * their masks joined. Returns 0, or -1 when the arena refuses. */
+static int sub_tables(struct ward_ruleset *rs, struct gbuild *b, int k, struct ward_rsubs *out,
+		      uint64_t *tests)
+{
+	struct gitem *it = b->items[k];
+	size_t cnt = b->cnt[k], nl = 0, ns = 0, nshort = 0;
+	struct ward_rgstr *l, *sh;
+	uint16_t *at;
+
+	for (size_t i = 0; i < cnt; i++)
+		nshort += it[i].len < 2;
+	l = ward_rules_arena_alloc(rs, (cnt - nshort + 1) * sizeof(*l));
+	sh = ward_rules_arena_alloc(rs, (nshort + 1) * sizeof(*sh));
+	at = ward_rules_arena_alloc(rs, 257 * sizeof(*at));
+	if (!l || !sh || !at)
+		return -1;
+	/* long needles first (sorted by bucket), short ones after */
+	for (size_t i = 0, j = cnt; i < j;) {
+		struct gitem tmp;
+
+		if (it[i].len >= 2) {
+			i++;
+			continue;
+		}
+		tmp = it[--j];
+		it[j] = it[i];
+		it[i] = tmp;
+	}
+	qsort(it, cnt - nshort, sizeof(*it), gitem_pair);
+	for (size_t i = 0; i < cnt; i++) {
+		bool is_short = i >= cnt - nshort;
+		struct ward_rgstr *t = is_short ? sh : l;
+		size_t *n = is_short ? &ns : &nl;
+
+		*tests |= it[i].mask;
+		if (*n && t[*n - 1].len == it[i].len && memcmp(t[*n - 1].s, it[i].s, it[i].len) == 0) {
+			t[*n - 1].mask |= it[i].mask;
+			continue;
+		}
+		t[(*n)++] = (struct ward_rgstr){ it[i].s, (uint32_t)it[i].len, UINT32_MAX, it[i].mask };
+	}
+	for (size_t i = 0, p = 0; p <= 256; p++) {
+		while (i < nl && ward_rgroup_pair(l[i].s) < p)
+			i++;
+		at[p] = (uint16_t)i;
+	}
+	out->s = l;
+	out->cnt = (uint32_t)nl;
+	out->short_ = sh;
+	out->short_cnt = (uint32_t)ns;
+	out->at = at;
+	for (size_t i = 0, distinct = 0; i < nl; i++) {
+		unsigned char c = (unsigned char)l[i].s[0];
+
+		if (!((out->first_set[c / 64] >> (c % 64)) & 1)) {
+			if (distinct < WARD_RSUBS_FIRSTS)
+				out->firsts[distinct] = c;
+			distinct++;
+		}
+		out->first_set[c / 64] |= 1ull << (c % 64);
+		out->firsts_cnt = distinct <= WARD_RSUBS_FIRSTS ? (uint8_t)distinct : 0;
+	}
+	return 0;
+}
+
 static struct ward_rgroup *group_make(struct ward_ruleset *rs, struct gbuild *b)
 {
 	struct ward_rgroup *g = ward_rules_arena_alloc(rs, sizeof(*g));
-	uint32_t cnt[G_KINDS];
-	struct ward_rgstr *tab[G_KINDS];
+	uint32_t cnt[G_SUB];
+	struct ward_rgstr *tab[G_SUB];
 
 	if (!g)
 		return NULL;
 	for (uint32_t bit = 0; bit < b->tests_cnt; bit++)
 		gitems_of(b, bit);
-	for (int k = 0; k < G_KINDS; k++) {
+	for (int k = 0; k < G_SUB; k++) {
 		tab[k] = gtable(rs, b, k, &cnt[k]);
 		if (b->cnt[k] && !tab[k])
 			return NULL;
 	}
+	if (b->cnt[G_SUB] && sub_tables(rs, b, G_SUB, &g->sub, &g->sub_tests) < 0)
+		return NULL;
+	if (b->cnt[G_ISUB] && sub_tables(rs, b, G_ISUB, &g->isub, &g->sub_tests) < 0)
+		return NULL;
 	g->fr = b->fr;
 	g->exact = tab[G_EXACT];
 	g->exact_cnt = cnt[G_EXACT];
@@ -314,6 +407,24 @@ static struct ward_rgroup *group_make(struct ward_ruleset *rs, struct gbuild *b)
 	g->prefix_cnt = cnt[G_PREFIX];
 	g->suffix = tab[G_SUFFIX];
 	g->suffix_cnt = cnt[G_SUFFIX];
+	for (int k = 0; k < 2; k++) {
+		const struct ward_rgstr *t = k ? g->suffix : g->prefix;
+		uint64_t *set = k ? g->suffix_last : g->prefix_first;
+
+		for (uint32_t i = 0; i < (k ? g->suffix_cnt : g->prefix_cnt); i++) {
+			unsigned char c;
+
+			if (!t[i].len) {
+				memset(set, 0xff, 4 * sizeof(*set));
+				break;
+			}
+			c = (unsigned char)t[i].s[k ? t[i].len - 1 : 0];
+			set[c / 64] |= 1ull << (c % 64);
+		}
+	}
+	/* without an index (too large for the arena) eval.c searches the sorted table */
+	if (g->exact_cnt >= WARD_RSHASH_MIN)
+		(void)ward_rshash_build(rs, g->exact, g->exact_cnt, &g->exact_hash);
 	memcpy(g->tests, b->tests, b->tests_cnt * sizeof(b->tests[0]));
 	g->tests_cnt = b->tests_cnt;
 	return g;
@@ -325,8 +436,9 @@ static int gbit(struct gbuild *b, const struct ward_rcmp *m)
 	for (uint32_t i = 0; i < b->tests_cnt; i++)
 		if (b->tests[i] == m)
 			return (int)i;
-	if (b->tests_cnt == 64)
+	if (b->tests_cnt == 64 || b->sub_cnt + sub_cnt_of(m) > WARD_RGROUP_SUB_MAX)
 		return -1;
+	b->sub_cnt += sub_cnt_of(m);
 	b->tests[b->tests_cnt] = m;
 	return (int)b->tests_cnt++;
 }

@@ -245,24 +245,84 @@ struct ward_rgstr {
 	uint64_t mask;
 };
 
+/* Hash index over a table of strings (strhash.c): slot[i] is a table index + 1, 0 when
+ * empty; at most half the slots are used. */
+struct ward_rshash {
+	const uint32_t *slot;   /* NULL: no index */
+	uint32_t mask;          /* slots - 1 */
+};
+
+/* Exact tables of at least this many strings get a hash index (fewer: binary search is as
+ * cheap as hashing the value). */
+#define WARD_RSHASH_MIN 8
+
+uint32_t ward_rstr_hash(const char *s, size_t len);
+/* Indexes the cnt strings of t (no duplicates) into slots in rs's arena. Returns 0, or
+ * -WARD_E_LIMIT when the index would not fit an arena chunk (out is then empty). */
+int ward_rshash_build(struct ward_ruleset *rs, const struct ward_rgstr *t, uint32_t cnt,
+		      struct ward_rshash *out);
+/* Index in t of the entry equal to s, or UINT32_MAX. */
+uint32_t ward_rshash_find(const struct ward_rshash *h, const struct ward_rgstr *t,
+			  const char *s, size_t len);
+
+/* Needles searched in one pass over a value. Needles of two bytes or more are ordered by
+ * the bucket of their first two bytes (ward_rgroup_pair), at[b] .. at[b + 1] being bucket
+ * b's, so at each position of the value only the needles starting with its two bytes are
+ * compared; shorter needles (an empty one always matches) are in short_. */
+struct ward_rsubs {
+	const struct ward_rgstr *s, *short_;
+	const uint16_t *at;        /* 257 offsets into s */
+	uint32_t cnt, short_cnt;
+	/* The distinct first bytes of the needles in s when there are at most
+	 * WARD_RSUBS_FIRSTS (the value is then searched with memchr for each, as a lone
+	 * contains would be), else firsts_cnt is 0 and every position is tried against
+	 * first_set. */
+	uint8_t firsts[4];
+	uint8_t firsts_cnt;
+	uint64_t first_set[4];
+};
+#define WARD_RSUBS_FIRSTS 4
+
 /* Every string test of a bucket's program on one single-valued field (=, in, startswith,
- * endswith, and merged ORs of those), answered together: the field is extracted once per
- * event and each table searched once, giving a bitmap of the tests that hold (program.c
- * builds it, eval.c matches). Exact strings and prefixes (suffixes) are sorted (suffixes by
- * their reversed bytes) for binary search. Substring tests stay separate: searching every
- * needle of a bucket costs more than the few a rejected event reaches. */
+ * endswith, contains, icontains, and merged ORs of those), answered together: the field is
+ * extracted once per event and each table searched once, giving a bitmap of the tests that
+ * hold (program.c builds it, eval.c matches). Exact strings and prefixes (suffixes) are
+ * sorted (suffixes by their reversed bytes) for binary search. Substrings are searched only
+ * when a test that the tables did not answer needs them: searching every needle on every
+ * event costs more than the few tests a rejected event reaches. */
 struct ward_rgroup {
 	const struct ward_rfref *fr;
 	const struct ward_rgstr *exact, *prefix, *suffix;
 	uint32_t exact_cnt, prefix_cnt, suffix_cnt;
+	struct ward_rshash exact_hash; /* over exact, when it has WARD_RSHASH_MIN or more */
+	/* first bytes of the prefixes, last bytes of the suffixes (every byte when one of them
+	 * is empty): a value whose byte is not in the set skips that table's search */
+	uint64_t prefix_first[4], suffix_last[4];
+	/* Substrings (contains, and the substrings of merged ORs; icontains in isub, needles
+	 * lowercased): searched together, at the first test of the event that needs them (most
+	 * events are decided before). */
+	struct ward_rsubs sub, isub;
+	uint64_t sub_tests;            /* tests that have substrings (either kind) */
 	const struct ward_rcmp *tests[64]; /* the comparison behind each bit */
 	uint32_t tests_cnt;
 };
 
 /* Groups per bucket (a field beyond this keeps its tests separate). */
 #define WARD_RGROUP_MAX 64
+/* Substrings per group (a test that would exceed this keeps its own comparison). */
+#define WARD_RGROUP_SUB_MAX 4096
 
-/* Bitmap of the tests of g that s satisfies. */
+/* Bucket of a needle or a value position by its first two bytes. */
+static inline unsigned ward_rgroup_pair(const char *s)
+{
+	return ((unsigned)(unsigned char)s[0] * 31u + (unsigned char)s[1]) & 0xffu;
+}
+
+/* Bitmap of the tests of g that s satisfies by its exact, prefix and suffix tables. */
+uint64_t ward_rgroup_match_affix(const struct ward_rgroup *g, const char *s, size_t len);
+/* Bitmap of the tests of g that s satisfies by a substring (icontains: of s lowercased). */
+uint64_t ward_rgroup_match_sub(const struct ward_rgroup *g, const char *s, size_t len);
+/* Bitmap of the tests of g that s satisfies (both of the above). */
 uint64_t ward_rgroup_match(const struct ward_rgroup *g, const char *s, size_t len);
 
 /* Instructions per bucket's program: past this, whole subtrees become WARD_RI_NODE (macro
@@ -380,6 +440,7 @@ struct ward_rx {
 	char cmdline[WARD_RX_CMDLINE];
 	char pcmdline[WARD_RX_CMDLINE];
 	uint64_t grp_done;        /* string groups of the bucket matched so far */
+	uint64_t grp_sub_done;    /* ... and those whose substrings were searched too */
 	uint64_t grp_bits[WARD_RGROUP_MAX];
 	size_t memo_words;        /* words of memo_done in use */
 	uint64_t memo_done[WARD_RULES_MEMO_MAX / 64];

@@ -439,6 +439,138 @@ static void test_table(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* Value of field name for the current event as a string ("" when absent). */
+static const char *value_of(const char *name, size_t *len)
+{
+	struct ward_rfref r;
+	struct ward_rval v;
+	static char num[32];
+	char err[128];
+	const char *s = "";
+
+	*len = 0;
+	assert_int_equal(ward_rfield_resolve(name, &r, err, sizeof(err)), 0);
+	ward_rx_init(&X, F.rs, &F.ev, F.pt);
+	if (ward_rfield_extract(&X, &r, 0, &v))
+		s = ward_rval_str(&v, num, sizeof(num), len);
+	ward_rfref_free(&r);
+	return s;
+}
+
+/* The renderings built without snprintf (fd.name of IP sockets, proc.cmdline, flag sets)
+ * give what snprintf gives, including where a command line is cut. */
+static void test_renderings(void **state)
+{
+	static const char *const v4[] = { "0.0.0.0", "1.2.3.4", "9.99.100.255", "255.255.255.255",
+					  "10.0.0.10" };
+	static const char *const v6[] = { "::", "::1", "2001:db8::ff00:42:8329", "fe80::1",
+					  "::ffff:1.2.3.4" };
+	static const uint16_t ports[] = { 0, 9, 10, 443, 10000, 65535 };
+	char want[256], got[256], *args, *saved;
+	const char *s;
+	size_t len;
+
+	for (int fam = 0; fam < 2; fam++) {
+		for (size_t a = 0; a < 5; a++) {
+			for (size_t b = 0; b < 5; b++) {
+				for (size_t p = 0; p < 6; p++) {
+					const char *ca = fam ? v6[a] : v4[a], *sa = fam ? v6[b] : v4[b];
+					int af = fam ? AF_INET6 : AF_INET;
+					bool one_end = p == 5 && b == 4;
+
+					ev_connect();
+					F.raw.fd_type = fam ? WARD_FD_IPV6 : WARD_FD_IPV4;
+					F.raw.local.family = F.raw.remote.family = (uint16_t)af;
+					assert_int_equal(inet_pton(af, ca, F.raw.local.addr), 1);
+					assert_int_equal(inet_pton(af, sa, F.raw.remote.addr), 1);
+					F.raw.local.port = ports[p];
+					F.raw.remote.port = ports[(p + a) % 6];
+					if (one_end)
+						F.raw.remote.family = 0;
+					{
+						char x1[64], x2[64];
+
+						inet_ntop(af, F.raw.local.addr, x1, sizeof(x1));
+						inet_ntop(af, F.raw.remote.addr, x2, sizeof(x2));
+						if (one_end)
+							snprintf(want, sizeof(want), "%s:%u", x1, F.raw.local.port);
+						else
+							snprintf(want, sizeof(want), "%s:%u->%s:%u", x1, F.raw.local.port,
+								 x2, F.raw.remote.port);
+					}
+					s = value_of("fd.name", &len);
+					snprintf(got, sizeof(got), "%.*s", (int)len, s);
+					assert_string_equal(got, want);
+					assert_int_equal(s[len], '\0');
+				}
+			}
+		}
+	}
+	/* command lines: none, short, and cut at the buffer (the args sizes straddle it) */
+	args = malloc(WARD_RX_CMDLINE + 8);
+	assert_non_null(args);
+	for (size_t n = 0; n < 13; n++) {
+		{
+			/* "cat " is 4 bytes: lengths around the cut, and none at all */
+			size_t an = n < 3 ? n * 2 : WARD_RX_CMDLINE - 10 + n;
+
+			for (size_t i = 0; i < an; i++)
+				args[i] = (char)('a' + i % 26);
+			args[an] = '\0';
+			ev_open();
+			/* set directly: the process table caps what it stores below this size */
+			saved = F.self->args;
+			F.self->args = args;
+			s = value_of("proc.cmdline", &len);
+			{
+				char *ref = malloc(WARD_RX_CMDLINE);
+				int rn;
+
+				assert_non_null(ref);
+				if (F.self->args && F.self->args[0])
+					rn = snprintf(ref, WARD_RX_CMDLINE, "%s %s", F.self->comm, F.self->args);
+				else
+					rn = snprintf(ref, WARD_RX_CMDLINE, "%s", F.self->comm);
+				rn = rn >= WARD_RX_CMDLINE ? WARD_RX_CMDLINE - 1 : rn;
+				assert_int_equal(len, (size_t)rn);
+				assert_memory_equal(s, ref, len);
+				assert_int_equal(s[len], '\0');
+				free(ref);
+			}
+			F.self->args = saved;
+		}
+	}
+	free(args);
+	/* flag sets: every combination of a few open flags, and bits without a name */
+	{
+		static const struct {
+			uint64_t v;
+			const char *n;
+		} fl[] = { { 0100, "O_CREAT" }, { 01000, "O_TRUNC" }, { 02000, "O_APPEND" },
+			   { 0200000, "O_DIRECTORY" }, { 02000000, "O_CLOEXEC" } };
+
+		for (unsigned m = 0; m < 64; m++) {
+			uint64_t v = 1; /* O_WRONLY */
+			size_t o = (size_t)snprintf(want, sizeof(want), "O_WRONLY");
+
+			for (unsigned i = 0; i < 5; i++)
+				if (m & (1u << i)) {
+					v |= fl[i].v;
+					o += (size_t)snprintf(want + o, sizeof(want) - o, "|%s", fl[i].n);
+				}
+			if (m & 32) {
+				v |= 1ull << 40;
+				snprintf(want + o, sizeof(want) - o, "|0x%llx", 1ull << 40);
+			}
+			ev_open();
+			F.raw.args[2] = v;
+			s = value_of("evt.arg.flags", &len);
+			snprintf(got, sizeof(got), "%.*s", (int)len, s);
+			assert_string_equal(got, want);
+		}
+	}
+}
+
 static void test_compile_errors(void **state)
 {
 	static const struct {
@@ -480,6 +612,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_compile_errors),
+		cmocka_unit_test(test_renderings),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
 #include <fcntl.h>
 #include <cmocka.h>
 
@@ -119,7 +120,19 @@ static const char rules_doc[] =
 	/* 11: empty constants: startswith and contains \"\" hold for every name, = \"\" for none */
 	"- rule: r11\n  desc: d\n  output: o\n  priority: WARNING\n"
 	"  condition: evt.type = openat and not (fd.name = \"\" or fd.name startswith /nothing/)"
-	" and fd.name endswith \"\" and fd.name contains \"\" and not fd.name contains /etc/\n";
+	" and fd.name endswith \"\" and fd.name contains \"\" and not fd.name contains /etc/\n"
+	/* 12: a two-byte substring, which a value can end with */
+	"- rule: r12\n  desc: d\n  output: o\n  priority: WARNING\n"
+	"  condition: evt.type = openat and (fd.name contains .d or fd.name endswith .x"
+	" or fd.name contains tc/c)\n"
+	/* 13: icontains of several lengths, read against the value lowercased */
+	"- rule: r13\n  desc: d\n  output: o\n  priority: WARNING\n"
+	"  condition: evt.type = openat and not fd.name icontains /ETC/CRON"
+	" and (fd.name icontains .D or fd.name icontains G or fd.name icontains \"\")\n"
+	/* 14: substrings with many first bytes, tried at every position of the value */
+	"- rule: r14\n  desc: d\n  output: o\n  priority: WARNING\n"
+	"  condition: evt.type = openat and (proc.name contains at or proc.name contains ys"
+	" or proc.name contains ud or proc.name contains ba or proc.name contains sh)\n";
 
 struct fx {
 	struct ward_proc_table *pt;
@@ -429,49 +442,99 @@ static void test_program_limits(void **state)
 			assert_int_not_equal(F.rs->prog[t][k].kind, WARD_RI_NODE);
 }
 
+/* Values longer than the lowercasing buffer (each needle then searched on its own), with
+ * every needle in upper case at the end. */
+static size_t check_long_values(const struct ward_ruleset *rs)
+{
+	size_t bad = 0, n = WARD_RX_TMP + 100, checked = 0;
+	char *buf = malloc(n + 64);
+
+	assert_non_null(buf);
+	for (int t = 0; t < WARD_RTYPE_CNT; t++) {
+		for (uint32_t i = 0; i < rs->prog_cnt[t]; i++) {
+			const struct ward_rinsn *in = &rs->prog[t][i];
+			const struct ward_rgroup *g = in->p;
+
+			if (in->kind != WARD_RI_GROUP || in->arg % 64 != 0 || !g->isub.cnt)
+				continue;
+			for (uint32_t e = 0; e <= g->isub.cnt; e++) {
+				struct ward_rval val = { 0 };
+				size_t len = n;
+				uint64_t bits;
+
+				memset(buf, 'a', n);
+				if (e < g->isub.cnt && g->isub.s[e].len < 64) {
+					for (uint32_t k = 0; k < g->isub.s[e].len; k++)
+						buf[len++] = (char)toupper((unsigned char)g->isub.s[e].s[k]);
+				}
+				buf[len] = 0;
+				val.s = buf;
+				val.len = len;
+				bits = ward_rgroup_match(g, buf, len);
+				for (uint32_t b = 0; b < g->tests_cnt; b++)
+					bad += ward_rcmp_match(g->tests[b], &val) != ((bits >> b) & 1);
+				checked++;
+			}
+		}
+	}
+	assert_true(checked > 0);
+	free(buf);
+	return bad;
+}
+
 /* Every group's bitmap against the comparisons it stands for, on its own strings and
  * strings one byte longer or shorter at either end. */
 static size_t check_groups(const struct ward_ruleset *rs, size_t *yes, size_t *no)
 {
-	static const char *const extra[] = { "", "/", "x", "/etc/d", "/etc/cron.dx" };
-	size_t groups = 0, bad = 0;
-	char buf[512];
+	static const char *const extra[] = { "", "/", "X", "/ETC/d", "/Etc/CRON.Dx" };
+	size_t groups = 0, bad = 0, subs = 0;
+	char buf[1100];
 
 	for (int t = 0; t < WARD_RTYPE_CNT; t++) {
 		for (uint32_t i = 0; i < rs->prog_cnt[t]; i++) {
 			const struct ward_rinsn *in = &rs->prog[t][i];
 			const struct ward_rgroup *g = in->p;
-			const struct ward_rgstr *tabs[3];
-			uint32_t cnts[3];
+			const struct ward_rgstr *tabs[5];
+			uint32_t cnts[5];
 
 			if (in->kind != WARD_RI_GROUP || in->arg % 64 != 0)
 				continue;
 			tabs[0] = g->exact, tabs[1] = g->prefix, tabs[2] = g->suffix;
+			tabs[3] = g->sub.s, tabs[4] = g->sub.short_;
 			cnts[0] = g->exact_cnt, cnts[1] = g->prefix_cnt, cnts[2] = g->suffix_cnt;
+			cnts[3] = g->sub.cnt, cnts[4] = g->sub.short_cnt;
 			groups++;
+			subs += g->sub.cnt + g->sub.short_cnt + g->isub.cnt + g->isub.short_cnt;
 			assert_true(g->tests_cnt >= 2);
-			for (int k = 0; k < 4; k++) {
-				for (uint32_t e = 0; e < (k < 3 ? cnts[k] : 5); e++) {
-					const char *base = k < 3 ? tabs[k][e].s : extra[e];
-					size_t blen = k < 3 ? tabs[k][e].len : strlen(extra[e]);
+			for (int k = 0; k < 6; k++) {
+				for (uint32_t e = 0; e < (k < 5 ? cnts[k] : 5); e++) {
+					const char *base = k < 5 ? tabs[k][e].s : extra[e];
+					size_t blen = k < 5 ? tabs[k][e].len : strlen(extra[e]);
 
-					for (int v = 0; v < 5; v++) {
+					for (int v = 0; v < 7; v++) {
 						struct ward_rval val = { 0 };
 						size_t len = 0;
 						uint64_t bits;
+						bool cut = v == 4 && blen;
 
 						if (blen + 1 >= sizeof(buf))
 							continue;
 						if (v == 1)
 							buf[len++] = 'x';
-						if (v == 4 && blen)
+						if (cut)
 							base++, blen--;
 						memcpy(buf + len, base, blen - (v == 3 && blen));
 						len += blen - (v == 3 && blen);
 						if (v == 2)
 							buf[len++] = 'x';
-						if (v == 4)
+						if (cut)
 							base--, blen++;
+						if (v >= 5) {
+							/* inside a path, and twice over */
+							len = (size_t)snprintf(buf, sizeof(buf), "/a%.*s/b%.*s",
+									       (int)blen, base,
+									       v == 6 ? (int)blen : 0, base);
+						}
 						buf[len] = 0;
 						val.s = buf;
 						val.len = len;
@@ -493,6 +556,8 @@ static size_t check_groups(const struct ward_ruleset *rs, size_t *yes, size_t *n
 		}
 	}
 	assert_true(groups > 0);
+	assert_true(subs > 0);
+	bad += check_long_values(rs);
 	return bad;
 }
 
