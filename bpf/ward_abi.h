@@ -84,7 +84,10 @@ enum ward_ev_kind {
 #define WARD_S_TRUNC       (1u << 1)  /* truncated at the slot or depth limit */
 #define WARD_S_LIST        (1u << 2)  /* NUL-separated list (argv) */
 
-/* Fixed string slot meanings, by kind. */
+/* Fixed string slot meanings, by kind. The strings follow the header in the order they
+ * are written: exec records and user-space records (snapshot, container info) in slot
+ * order; syscall records as PATH, BASE, PATH2, BASE2, AUX (each base right after the path
+ * it resolves), absent slots taking no bytes. */
 enum ward_str_slot {
 	WARD_STR_PATH = 0,   /* primary path (syscall arg, or fd path when WARD_S_DENTRY) */
 	WARD_STR_PATH2 = 1,  /* second path (rename/link/symlink target, mount target) */

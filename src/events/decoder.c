@@ -145,13 +145,20 @@ static void unreverse_dentry(const char *in, size_t len, char *out, size_t out_l
 	out[o] = '\0';
 }
 
-/* Splits the record's string area into slots. Returns 0 or -WARD_E_SYNTAX. */
+/* Splits the record's string area into slots, in the order they were written (see
+ * WARD_STR_ORDER_* in ward_abi.h). Returns 0 or -WARD_E_SYNTAX. */
 static int split_strings(struct ward_decoder *d, size_t size)
 {
+	static const int image_order[WARD_EV_STRS] = { 0, 1, 2, 3, 4 };
+	static const int sys_order[WARD_EV_STRS] = { WARD_STR_PATH, WARD_STR_BASE, WARD_STR_PATH2,
+						     WARD_STR_BASE2, WARD_STR_AUX };
 	const struct ward_ev_raw *r = &d->rec.raw;
+	const int *order = r->kind == WARD_EV_EXEC || r->kind >= WARD_EV_KIND_KERNEL_MAX ?
+			   image_order : sys_order;
 	size_t off = sizeof(*r);
 
-	for (int i = 0; i < WARD_EV_STRS; i++) {
+	for (int k = 0; k < WARD_EV_STRS; k++) {
+		int i = order[k];
 		size_t n = r->str_len[i];
 
 		d->slot_present[i] = n > 0 || (r->str_flags[i] & WARD_S_DENTRY);

@@ -151,6 +151,35 @@ static void test_relative_open_and_failure(void **state)
 	assert_int_equal(ev.fd, 3);
 }
 
+/* A rename with both names relative: the kernel writes PATH, BASE, PATH2, BASE2, so each
+ * base follows its own path (a decoder reading the slots in index order swaps them). */
+static void test_relative_rename(void **state)
+{
+	struct fixture *f = *state;
+	struct ward_event ev;
+	struct rec r;
+
+	rec_init(&r, WARD_EV_RENAME, 316, 101);
+	rec_str(&r, WARD_STR_PATH, "a", 2, 0);
+	rec_str(&r, WARD_STR_BASE, "fc\0tmp\0", 7, WARD_S_DENTRY);
+	rec_str(&r, WARD_STR_PATH2, "sub/b", 6, 0);
+	rec_str(&r, WARD_STR_BASE2, "dst\0srv\0", 8, WARD_S_DENTRY);
+	assert_int_equal(ward_decoder_decode(f->d, r.b, rec_done(&r), &ev), 0);
+	assert_string_equal(ev.type, "renameat2");
+	assert_string_equal(ev.path, "/tmp/fc/a");
+	assert_string_equal(ev.path2, "/srv/dst/sub/b");
+
+	/* setxattr: a relative path with its base, then the attribute's name (no base) */
+	rec_init(&r, WARD_EV_XATTR, 188, 101);
+	rec_str(&r, WARD_STR_PATH, "./capbin", 9, 0);
+	rec_str(&r, WARD_STR_BASE, "fc\0tmp\0", 7, WARD_S_DENTRY);
+	rec_str(&r, WARD_STR_PATH2, "security.capability", 20, 0);
+	assert_int_equal(ward_decoder_decode(f->d, r.b, rec_done(&r), &ev), 0);
+	assert_string_equal(ev.type, "setxattr");
+	assert_string_equal(ev.path, "/tmp/fc/capbin");
+	assert_string_equal(ev.path2, "security.capability");
+}
+
 static void test_fork_exit_ancestry(void **state)
 {
 	struct fixture *f = *state;
@@ -244,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test_setup_teardown(test_exec_dentry_argv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relative_open_and_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relative_rename, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_exit_ancestry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test(test_proc_table_bounded),

@@ -30,6 +30,7 @@ systemd_unit|Systemd Unit File Written
 bashrc_write|Shell Startup File Modified
 ld_preload|Dynamic Linker Preload Configured
 setuid|Setuid or Setgid Bit Set
+filecap|File Capabilities Set
 sudoers|Sudoers Modified
 kmod|Kernel Module Loaded
 release_agent|Cgroup Release Agent Modified
@@ -63,6 +64,7 @@ benign_web_serving|-
 benign_dup_pipe|-
 benign_curl|-
 benign_chmod|-
+benign_xattr|-
 benign_passwd_read|-
 benign_pub_key|-
 benign_link|-
@@ -139,6 +141,7 @@ os.waitpid(pid,0)' ;;
 		if [ -e /etc/ld.so.preload ]; then py 'open("/etc/ld.so.preload","a").close()'
 		else py 'open("/etc/ld.so.preload","a").close()'; rm -f /etc/ld.so.preload; fi ;;
 	setuid) cp /bin/true ./suid && chmod u+s ./suid ;;
+	filecap) cp /bin/true ./capbin && setcap cap_net_raw+ep ./capbin ;;
 	sudoers) mkdir -p /etc/sudoers.d && : >"/etc/sudoers.d/$u.tmp"; rm -f "/etc/sudoers.d/$u.tmp" ;;
 	kmod) py 'import ctypes,os
 fd=os.open("/dev/null",os.O_RDONLY)
@@ -207,6 +210,7 @@ s.serve_forever()' </dev/null >/dev/null 2>&1 &
 	benign_dup_pipe) py 'import os; r,w=os.pipe(); saved=os.dup(1); os.dup2(w,1); os.dup2(saved,1)' ;;
 	benign_curl) listen 0; port=$PORT; bash -c "curl -s -m 2 http://127.0.0.1:$port/ >/dev/null; true" ;;
 	benign_chmod) cp /bin/true ./plain && chmod 755 ./plain ;;
+	benign_xattr) cp /bin/true ./noted && py 'import os; os.setxattr("./noted", "user.note", b"1")' ;;
 	benign_passwd_read) cat /etc/passwd >/dev/null ;;
 	benign_pub_key) mkdir -p .ssh && echo "ssh-ed25519 AAAA" >.ssh/id_ed25519.pub && cat .ssh/id_ed25519.pub >/dev/null ;;
 	benign_link) ln -s /etc/hostname ./hostname-link ;;
