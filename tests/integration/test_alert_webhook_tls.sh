@@ -5,7 +5,8 @@
 # certificate. `ward fim watch --alerts --no-sensor` (fanotify, no eBPF needed) turns a file
 # write into an alert through the configured outputs. Checked: delivery over mutual TLS with
 # the configured headers exactly as written; a header with CR/LF or without a colon fails at
-# start naming the key and item, without echoing the value; insecure warns at start.
+# start naming the key and item, without echoing the value; `ward config` shows header
+# names only; insecure warns at start.
 . "$(dirname "$0")/lib.sh"
 t_need_root
 
@@ -56,6 +57,9 @@ for k, v in h:
 sys.exit(0 if all(got.get(k) == v for k, v in want.items()) else 1)
 PY
 t_check "the secret header is not in ward's log" bash -c "! grep -q s3cret '$T_TMP/ok.err'"
+"$WARD" -c "$T_TMP/ok.yaml" config >"$T_TMP/config.out"
+t_check "ward config shows header names, not values" bash -c \
+  "grep -qF 'outputs.webhook.headers: [Authorization: ***, X-Tenant: ***]' '$T_TMP/config.out' && ! grep -q s3cret '$T_TMP/config.out'"
 
 # --- bad headers fail at start, naming key and item, not the value -------------------------
 bad_case() { # label, header item (YAML double-quoted), expected message part
