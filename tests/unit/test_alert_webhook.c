@@ -572,6 +572,33 @@ static void test_tls_insecure(void **state)
 	ward_metrics_free(c.m);
 }
 
+static void post_to_bad_url(void *arg)
+{
+	struct ward_metrics *m = arg;
+	struct ward_output *o = NULL;
+	struct ward_webhook_opts wo = { .url = "http://user:s3cr3t@127.0.0.1:1/a?token=s3cr3t#f",
+					.max_retries = 0, .timeout_s = 5, .metrics = m };
+
+	assert_int_equal(ward_output_webhook_new(&wo, &o), 0);
+	emit(o, 1);
+	o->close(o); /* one attempt, fails: nothing listens on port 1 */
+}
+
+/* Credentials in the URL (userinfo, query) stay out of the log. */
+static void test_log_url_redacted(void **state)
+{
+	struct ward_metrics *m;
+	const char *err;
+
+	ward_metrics_new(&m);
+	err = stderr_of(post_to_bad_url, m);
+	assert_int_equal(ward_metrics_errors(m, WARD_MO_WEBHOOK), 1);
+	if (!strstr(err, "webhook: http://127.0.0.1:1/a: ") || strstr(err, "s3cr3t") ||
+	    strstr(err, "user"))
+		fail_msg("stderr: %s", err);
+	ward_metrics_free(m);
+}
+
 static void test_header_check(void **state)
 {
 	static const struct { const char *s; size_t name_len; } ok[] = {
@@ -722,6 +749,7 @@ int main(void)
 		cmocka_unit_test(test_queue_drops_oldest),
 		cmocka_unit_test(test_bad_opts),
 		cmocka_unit_test(test_header_check),
+		cmocka_unit_test(test_log_url_redacted),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_tls_mutual),
 		cmocka_unit_test(test_tls_ca_path),
