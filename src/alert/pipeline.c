@@ -143,13 +143,17 @@ static int webhook_opts(const struct ward_config *cfg, struct ward_webhook_opts 
 
 		if (ward_webhook_header_check(wo->headers[i], len, &name_len, &why) == 0)
 			continue;
-		/* name the item by position and header name only: the value is often a secret */
-		for (name_len = 0; name_len < len && name_len < 64 &&
-				   wo->headers[i][name_len] != ':' && wo->headers[i][name_len] != '\r' &&
-				   wo->headers[i][name_len] != '\n'; name_len++)
-			;
-		if (name_len == len || name_len == 64)
-			name_len = 0; /* no colon: the item may be a bare token; quote nothing */
+		/* name the item by position and header name only: the value is often a secret.
+		 * Quote the name only when it looks like one (printable, no spaces, a colon after
+		 * it): "Bearer abc: x" or a bare token must not be echoed. */
+		for (name_len = 0; name_len < len && name_len < 64; name_len++) {
+			unsigned char c = (unsigned char)wo->headers[i][name_len];
+
+			if (c == ':' || c <= ' ' || c >= 0x7f)
+				break;
+		}
+		if (name_len == len || name_len == 64 || wo->headers[i][name_len] != ':')
+			name_len = 0;
 		return ward_diag_set(diag, -EINVAL, cfg_path, 0, 0,
 				     "outputs.webhook.headers item %zu%s%.*s%s %s", i + 1,
 				     name_len ? " (\"" : "", (int)name_len, wo->headers[i],
