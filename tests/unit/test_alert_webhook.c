@@ -346,6 +346,25 @@ static void test_bad_opts(void **state)
 	wo.queue_cap = 1;
 	wo.max_retries = WARD_WEBHOOK_RETRIES_MAX + 1;
 	assert_int_equal(ward_output_webhook_new(&wo, &o), -EINVAL);
+	wo.max_retries = 0;
+	/* the constructor checks headers itself too: callers other than the pipeline exist */
+	{
+		static const char *const hdr_crlf[] = { "X-A: a", "X-B: b\r\nX-C: c" };
+		static const char *const hdr_ok[] = { "X-A: a" };
+
+		wo.headers = hdr_crlf;
+		wo.headers_cnt = 2;
+		assert_int_equal(ward_output_webhook_new(&wo, &o), -EINVAL);
+		wo.headers = hdr_ok;
+		wo.headers_cnt = WARD_WEBHOOK_HEADERS_MAX + 1;
+		assert_int_equal(ward_output_webhook_new(&wo, &o), -EINVAL);
+		wo.headers_cnt = 1;
+		wo.user_agent = "ua\r\nX-Evil: 1";
+		assert_int_equal(ward_output_webhook_new(&wo, &o), -EINVAL);
+		wo.user_agent = NULL;
+		wo.client_key = "/etc/hostname"; /* a key without its certificate */
+		assert_int_equal(ward_output_webhook_new(&wo, &o), -EINVAL);
+	}
 	assert_null(o);
 }
 
