@@ -36,8 +36,12 @@ int ward_output_stdout_new(int fd, bool json, struct ward_output **out);
 int ward_output_file_new(const char *path, uint64_t max_bytes, unsigned keep,
 			 struct ward_output **out);
 
-/* syslog: the text form at the alert's priority, facility LOG_DAEMON, ident "ward". */
-int ward_output_syslog_new(struct ward_output **out);
+/* syslog: the text form at the alert's priority, ident "ward", facility a LOG_* facility
+ * value (LOG_DAEMON unless outputs.syslog.facility says otherwise). */
+int ward_output_syslog_new(int facility, struct ward_output **out);
+/* Facility name (daemon, user, auth, authpriv, local0 .. local7; case-insensitive) to its
+ * LOG_* value in *out. Returns 0 or -EINVAL. */
+int ward_syslog_facility_parse(const char *s, size_t len, int *out);
 /* Priority to syslog level (equal by construction, clamped). */
 int ward_output_syslog_level(enum ward_priority p);
 
@@ -52,7 +56,23 @@ struct ward_webhook_opts {
 	unsigned backoff_max_ms;  /* cap; 0 = 5000 */
 	unsigned flush_s;         /* at close, stop delivering after this long; 0 = 5 */
 	struct ward_metrics *metrics; /* may be NULL */
+	/* Extra request headers, each "Name: value" that ward_webhook_header_check accepts;
+	 * copied. At most WARD_WEBHOOK_HEADERS_MAX. */
+	const char *const *headers;
+	size_t headers_cnt;
+	const char *user_agent;   /* NULL or "" = "ward/VERSION" */
+	/* TLS (https only; NULL or "" = libcurl's default). ca_cert/ca_path verify the server
+	 * instead of the system store; client_cert (+ client_key when the key is not in the
+	 * same PEM file) is presented for mutual TLS. */
+	const char *ca_cert, *ca_path, *client_cert, *client_key;
+	bool insecure;            /* skip server verification (warned about at start) */
 };
 int ward_output_webhook_new(const struct ward_webhook_opts *opts, struct ward_output **out);
+
+/* Checks one configured header line s[0..len) ("Name: value": token name, non-empty value,
+ * no CR/LF or other control characters, not a header ward sets itself). Returns 0 with
+ * *name_len (may be NULL) = length of the name, or -WARD_E_SYNTAX/-WARD_E_LIMIT with *why
+ * (may be NULL) = a static reason that never quotes the value. */
+int ward_webhook_header_check(const char *s, size_t len, size_t *name_len, const char **why);
 
 #endif

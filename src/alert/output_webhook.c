@@ -7,7 +7,13 @@
  * timeouts, 408, 429, 5xx) are retried with exponential backoff; other 4xx answers are final.
  * At close the worker delivers what is queued, one attempt each, for at most flush_s seconds.
  *
- * Not a general HTTP client: no redirects, no authentication headers, http and https only.
+ * Configured extra headers (authentication tokens, tenant ids) are sent on every request;
+ * they were checked by ward_webhook_header_check and are never logged. TLS verifies the
+ * server against the system store or a configured CA file/directory, and presents a client
+ * certificate for mutual TLS when one is configured. Logs name the URL without its userinfo
+ * or query, where credentials tend to hide.
+ *
+ * Not a general HTTP client: no redirects, no proxies, http and https only.
  */
 #include "alert/output.h"
 #include "common/log.h"
@@ -29,6 +35,7 @@ struct item {
 struct out_webhook {
 	struct ward_output base;
 	char *url;
+	char *log_url;             /* url without userinfo and query: safe to log */
 	struct ward_webhook_opts o;
 	struct ward_metrics *metrics;
 
@@ -43,6 +50,7 @@ struct out_webhook {
 	CURL *curl;
 	struct curl_slist *headers;
 	bool warned;               /* one log line per outage, not per alert */
+	char errbuf[CURL_ERROR_SIZE]; /* libcurl's detail (TLS verification ...), worker only */
 };
 
 enum post_result { POST_OK, POST_RETRY, POST_FINAL };
@@ -59,22 +67,24 @@ static enum post_result post(struct out_webhook *w, const struct item *it)
 
 	curl_easy_setopt(w->curl, CURLOPT_POSTFIELDS, it->body);
 	curl_easy_setopt(w->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)it->len);
+	w->errbuf[0] = '\0';
 	rc = curl_easy_perform(w->curl);
 	if (rc != CURLE_OK) {
 		if (!w->warned)
-			ward_warn("webhook: %s: %s (will retry)", w->url, curl_easy_strerror(rc));
+			ward_warn("webhook: %s: %s%s%s (will retry)", w->log_url, curl_easy_strerror(rc),
+				  w->errbuf[0] ? ": " : "", w->errbuf);
 		w->warned = true;
 		return POST_RETRY;
 	}
 	curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code >= 200 && code < 300) {
 		if (w->warned)
-			ward_info("webhook: %s: delivering again", w->url);
+			ward_info("webhook: %s: delivering again", w->log_url);
 		w->warned = false;
 		return POST_OK;
 	}
 	if (!w->warned)
-		ward_warn("webhook: %s answered HTTP %ld", w->url, code);
+		ward_warn("webhook: %s answered HTTP %ld", w->log_url, code);
 	w->warned = true;
 	if (code == 408 || code == 429 || code >= 500)
 		return POST_RETRY;
@@ -218,6 +228,7 @@ static void webhook_close(struct ward_output *o)
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
 	free(w->url);
+	free(w->log_url);
 	free(w);
 }
 
@@ -230,6 +241,23 @@ static bool url_ok(const char *url)
 	return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
 }
 
+/* scheme://[userinfo@]host[:port]/path[?query][#frag] -> scheme://host[:port]/path */
+static char *url_for_log(const char *url)
+{
+	const char *sep = strstr(url, "://");
+	size_t scheme_len = sep ? (size_t)(sep + 3 - url) : 0;
+	const char *auth = url + scheme_len;
+	const char *at = memrchr(auth, '@', strcspn(auth, "/?#"));
+	const char *host = at ? at + 1 : auth;
+	size_t rest_len = strcspn(host, "?#");
+	char *out = ward_xmalloc(scheme_len + rest_len + 1);
+
+	memcpy(out, url, scheme_len);
+	memcpy(out + scheme_len, host, rest_len);
+	out[scheme_len + rest_len] = '\0';
+	return out;
+}
+
 int ward_output_webhook_new(const struct ward_webhook_opts *opts, struct ward_output **out)
 {
 	struct out_webhook *w;
@@ -238,14 +266,30 @@ int ward_output_webhook_new(const struct ward_webhook_opts *opts, struct ward_ou
 
 	if (!opts || !opts->url || !url_ok(opts->url) || opts->queue_cap > WARD_WEBHOOK_QUEUE_MAX ||
 	    opts->max_retries > WARD_WEBHOOK_RETRIES_MAX || opts->timeout_s > WARD_WEBHOOK_TIMEOUT_MAX ||
-	    opts->flush_s > WARD_WEBHOOK_TIMEOUT_MAX)
+	    opts->flush_s > WARD_WEBHOOK_TIMEOUT_MAX || opts->headers_cnt > WARD_WEBHOOK_HEADERS_MAX ||
+	    (opts->headers_cnt && !opts->headers) ||
+	    (opts->user_agent && (strnlen(opts->user_agent, WARD_WEBHOOK_UA_MAX + 1) > WARD_WEBHOOK_UA_MAX ||
+				  strpbrk(opts->user_agent, "\r\n"))) ||
+	    (opts->client_key && *opts->client_key && !(opts->client_cert && *opts->client_cert)))
 		return -EINVAL;
+	for (size_t i = 0; i < opts->headers_cnt; i++) {
+		if (!opts->headers[i] ||
+		    ward_webhook_header_check(opts->headers[i],
+					      strnlen(opts->headers[i], WARD_WEBHOOK_HEADER_MAX + 1),
+					      NULL, NULL))
+			return -EINVAL;
+	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return -ENOMEM;
 	w = ward_xcalloc(1, sizeof(*w));
 	w->o = *opts;
 	w->url = ward_xstrdup(opts->url);
+	w->log_url = url_for_log(opts->url);
 	w->o.url = w->url;
+	/* the options below are copied by libcurl; nothing of opts is kept past this call */
+	w->o.headers = NULL;
+	w->o.headers_cnt = 0;
+	w->o.user_agent = w->o.ca_cert = w->o.ca_path = w->o.client_cert = w->o.client_key = NULL;
 	w->metrics = opts->metrics;
 	w->cap = opts->queue_cap ? opts->queue_cap : 1024;
 	if (!w->o.timeout_s)
@@ -266,9 +310,48 @@ int ward_output_webhook_new(const struct ward_webhook_opts *opts, struct ward_ou
 		goto fail_curl;
 	}
 	w->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	for (size_t i = 0; i < opts->headers_cnt && w->headers; i++) {
+		struct curl_slist *h = curl_slist_append(w->headers, opts->headers[i]);
+
+		if (!h) {
+			curl_slist_free_all(w->headers);
+			w->headers = NULL;
+		}
+		w->headers = h;
+	}
+	if (!w->headers) {
+		err = -ENOMEM;
+		goto fail;
+	}
 	curl_easy_setopt(w->curl, CURLOPT_URL, w->url);
 	curl_easy_setopt(w->curl, CURLOPT_HTTPHEADER, w->headers);
-	curl_easy_setopt(w->curl, CURLOPT_USERAGENT, "ward/" WARD_VERSION);
+	curl_easy_setopt(w->curl, CURLOPT_USERAGENT,
+			 opts->user_agent && *opts->user_agent ? opts->user_agent : "ward/" WARD_VERSION);
+	curl_easy_setopt(w->curl, CURLOPT_ERRORBUFFER, w->errbuf);
+	if (opts->ca_cert && *opts->ca_cert)
+		curl_easy_setopt(w->curl, CURLOPT_CAINFO, opts->ca_cert);
+	if (opts->ca_path && *opts->ca_path)
+		curl_easy_setopt(w->curl, CURLOPT_CAPATH, opts->ca_path);
+	if (opts->client_cert && *opts->client_cert) {
+		curl_easy_setopt(w->curl, CURLOPT_SSLCERT, opts->client_cert);
+		curl_easy_setopt(w->curl, CURLOPT_SSLCERTTYPE, "PEM");
+		/* no client_key: the key sits in the certificate's PEM file, as libcurl expects */
+		if (opts->client_key && *opts->client_key) {
+			curl_easy_setopt(w->curl, CURLOPT_SSLKEY, opts->client_key);
+			curl_easy_setopt(w->curl, CURLOPT_SSLKEYTYPE, "PEM");
+		}
+	}
+	if (opts->insecure) {
+		curl_easy_setopt(w->curl, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(w->curl, CURLOPT_SSL_VERIFYHOST, 0L);
+		/* said at every start, at warn level: this is never a safe production setting */
+		ward_warn("webhook: %s: outputs.webhook.insecure is true: the server's TLS "
+			  "certificate is NOT verified; anyone on the network path can read and "
+			  "alter alerts and the configured headers", w->log_url);
+	} else {
+		curl_easy_setopt(w->curl, CURLOPT_SSL_VERIFYPEER, 1L);
+		curl_easy_setopt(w->curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	}
 	curl_easy_setopt(w->curl, CURLOPT_NOSIGNAL, 1L); /* no SIGALRM games in a thread */
 	curl_easy_setopt(w->curl, CURLOPT_TIMEOUT, (long)w->o.timeout_s);
 	curl_easy_setopt(w->curl, CURLOPT_CONNECTTIMEOUT, (long)w->o.timeout_s);
@@ -299,6 +382,7 @@ fail:
 fail_curl:
 	free(w->ring);
 	free(w->url);
+	free(w->log_url);
 	free(w);
 	return err;
 }

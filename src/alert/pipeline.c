@@ -13,9 +13,13 @@
 #include "common/xalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #define MAX_OUTPUTS 4
@@ -23,11 +27,12 @@
 
 struct ward_alerts {
 	pthread_mutex_t lock;
-	enum ward_priority min_prio;
+	enum ward_priority min_prio;   /* rules.min_priority, tightened to what any output takes */
 	struct ward_ratelimit *rl;
 	struct ward_metrics *metrics;
 	struct ward_metrics_server *msrv;
 	struct ward_output *outs[MAX_OUTPUTS];
+	enum ward_priority outs_min[MAX_OUTPUTS]; /* outputs.<name>.min_priority */
 	size_t outs_cnt;
 	struct ward_buf json, text;
 	char hostname[256];
@@ -57,9 +62,131 @@ static int int_key(const struct ward_config *cfg, const char *key, int64_t lo, i
 	return 0;
 }
 
+static bool url_scheme_ok(const char *url)
+{
+	return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
+}
+
+static int prio_key(const struct ward_config *cfg, const char *key, enum ward_priority *out,
+		    struct ward_diag *diag)
+{
+	const char *s = ward_config_str(cfg, key);
+
+	*out = WARD_PRIO_DEBUG; /* unset: whatever rules.min_priority lets through */
+	if (!*s || ward_priority_parse(s, strlen(s), out) == 0)
+		return 0;
+	return ward_diag_set(diag, -EINVAL, ward_config_path(cfg), 0, 0,
+			     "%s \"%.32s\" is not a priority (emergency, alert, critical, error, "
+			     "warning, notice, informational, debug)", key, s);
+}
+
+/* Adds o (just built for the output named name) with its outputs.<name>.min_priority. */
+static int push_output(struct ward_alerts *p, const struct ward_config *cfg, const char *name,
+		       struct ward_output *o, struct ward_diag *diag)
+{
+	char key[64];
+	int err;
+
+	snprintf(key, sizeof(key), "outputs.%s.min_priority", name);
+	p->outs[p->outs_cnt++] = o; /* owned from here on, freed at shutdown even on error */
+	err = prio_key(cfg, key, &p->outs_min[p->outs_cnt - 1], diag);
+	return err;
+}
+
+/* A TLS file or directory named in the config must be readable now, so a typo fails at
+ * start naming the key instead of as a TLS error on the first alert. */
+static int tls_path_key(const struct ward_config *cfg, const char *key, bool is_dir,
+			const char **out, struct ward_diag *diag)
+{
+	const char *path = ward_config_str(cfg, key);
+	struct stat st;
+	int fd, err = 0;
+
+	*out = NULL;
+	if (!*path)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | (is_dir ? O_DIRECTORY : 0));
+	if (fd < 0)
+		err = -errno;
+	else if (fstat(fd, &st) < 0)
+		err = -errno;
+	else if (!is_dir && !S_ISREG(st.st_mode))
+		err = -EINVAL;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		return ward_diag_set(diag, err, ward_config_path(cfg), 0, 0, "%s %s: %s%s", key,
+				     path, is_dir ? "" : "want a readable PEM file: ",
+				     ward_strerror(err));
+	*out = path;
+	return 0;
+}
+
+static int webhook_opts(const struct ward_config *cfg, struct ward_webhook_opts *wo,
+			struct ward_diag *diag)
+{
+	const char *cfg_path = ward_config_path(cfg);
+	const char *ua = ward_config_str(cfg, "outputs.webhook.user_agent");
+	bool is_https = strncasecmp(wo->url, "https://", 8) == 0;
+	size_t n;
+	int err;
+
+	wo->headers = ward_config_list(cfg, "outputs.webhook.headers", &n);
+	wo->headers_cnt = n;
+	if (n > WARD_WEBHOOK_HEADERS_MAX)
+		return ward_diag_set(diag, -WARD_E_LIMIT, cfg_path, 0, 0,
+				     "outputs.webhook.headers has %zu items; at most %d", n,
+				     WARD_WEBHOOK_HEADERS_MAX);
+	for (size_t i = 0; i < n; i++) {
+		const char *why = "";
+		size_t name_len = 0, len = strnlen(wo->headers[i], WARD_WEBHOOK_HEADER_MAX + 1);
+
+		if (ward_webhook_header_check(wo->headers[i], len, &name_len, &why) == 0)
+			continue;
+		/* name the item by position and header name only: the value is often a secret.
+		 * Quote the name only when it looks like one (printable, no spaces, a colon after
+		 * it): "Bearer abc: x" or a bare token must not be echoed. */
+		for (name_len = 0; name_len < len && name_len < 64; name_len++) {
+			unsigned char c = (unsigned char)wo->headers[i][name_len];
+
+			if (c == ':' || c <= ' ' || c >= 0x7f)
+				break;
+		}
+		if (name_len == len || name_len == 64 || wo->headers[i][name_len] != ':')
+			name_len = 0;
+		return ward_diag_set(diag, -EINVAL, cfg_path, 0, 0,
+				     "outputs.webhook.headers item %zu%s%.*s%s %s", i + 1,
+				     name_len ? " (\"" : "", (int)name_len, wo->headers[i],
+				     name_len ? ": ...\")" : "", why);
+	}
+	if (strnlen(ua, WARD_WEBHOOK_UA_MAX + 1) > WARD_WEBHOOK_UA_MAX || strpbrk(ua, "\r\n"))
+		return ward_diag_set(diag, -EINVAL, cfg_path, 0, 0,
+				     "outputs.webhook.user_agent must be one line of at most %d bytes",
+				     WARD_WEBHOOK_UA_MAX);
+	wo->user_agent = ua;
+	if ((err = tls_path_key(cfg, "outputs.webhook.ca_cert", false, &wo->ca_cert, diag)) ||
+	    (err = tls_path_key(cfg, "outputs.webhook.ca_path", true, &wo->ca_path, diag)) ||
+	    (err = tls_path_key(cfg, "outputs.webhook.client_cert", false, &wo->client_cert, diag)) ||
+	    (err = tls_path_key(cfg, "outputs.webhook.client_key", false, &wo->client_key, diag)))
+		return err;
+	wo->insecure = ward_config_bool(cfg, "outputs.webhook.insecure");
+	if (wo->client_key && !wo->client_cert)
+		return ward_diag_set(diag, -EINVAL, cfg_path, 0, 0,
+				     "outputs.webhook.client_key is set without outputs.webhook.client_cert");
+	/* TLS settings on a plain http URL would silently send alerts (and headers) in clear */
+	if (!is_https && (wo->ca_cert || wo->ca_path || wo->client_cert || wo->insecure))
+		return ward_diag_set(diag, -EINVAL, cfg_path, 0, 0,
+				     "outputs.webhook TLS settings (ca_cert, ca_path, client_cert, "
+				     "client_key, insecure) need an https:// outputs.webhook.url");
+	return 0;
+}
+
 static int add_outputs(struct ward_alerts *p, const struct ward_config *cfg,
 		       struct ward_diag *diag)
 {
+	struct ward_output *o;
+	const char *fac = ward_config_str(cfg, "outputs.syslog.facility");
+	int facility;
 	const char *cfg_path = ward_config_path(cfg);
 	const char *path = ward_config_str(cfg, "outputs.file.path");
 	const char *url = ward_config_str(cfg, "outputs.webhook.url");
@@ -68,26 +195,34 @@ static int add_outputs(struct ward_alerts *p, const struct ward_config *cfg,
 
 	if (ward_config_bool(cfg, "outputs.stdout.enabled")) {
 		err = ward_output_stdout_new(STDOUT_FILENO, ward_config_bool(cfg, "outputs.stdout.json"),
-					     &p->outs[p->outs_cnt]);
+					     &o);
 		if (err)
 			return ward_diag_set(diag, err, cfg_path, 0, 0, "outputs.stdout: %s",
 					     ward_strerror(err));
-		p->outs_cnt++;
+		if ((err = push_output(p, cfg, "stdout", o, diag)))
+			return err;
 	}
 	if (path && *path) {
 		if ((err = int_key(cfg, "outputs.file.max_mb", 1, FILE_MAX_MB, &max_mb, diag)) ||
 		    (err = int_key(cfg, "outputs.file.keep", 0, WARD_OUTPUT_FILE_KEEP_MAX, &keep, diag)))
 			return err;
-		err = ward_output_file_new(path, (uint64_t)max_mb << 20, (unsigned)keep,
-					   &p->outs[p->outs_cnt]);
+		err = ward_output_file_new(path, (uint64_t)max_mb << 20, (unsigned)keep, &o);
 		if (err)
 			return ward_diag_set(diag, err, cfg_path, 0, 0,
 					     "outputs.file.path %s: %s", path, ward_strerror(err));
-		p->outs_cnt++;
+		if ((err = push_output(p, cfg, "file", o, diag)))
+			return err;
 	}
 	if (ward_config_bool(cfg, "outputs.syslog.enabled")) {
-		ward_output_syslog_new(&p->outs[p->outs_cnt]);
-		p->outs_cnt++;
+		if (ward_syslog_facility_parse(fac, strlen(fac), &facility))
+			return ward_diag_set(diag, -EINVAL, cfg_path, 0, 0,
+					     "outputs.syslog.facility \"%.32s\" is not a facility (daemon, "
+					     "user, auth, authpriv, local0 .. local7)", fac);
+		if ((err = ward_output_syslog_new(facility, &o)))
+			return ward_diag_set(diag, err, cfg_path, 0, 0, "outputs.syslog: %s",
+					     ward_strerror(err));
+		if ((err = push_output(p, cfg, "syslog", o, diag)))
+			return err;
 	}
 	if (url && *url) {
 		struct ward_webhook_opts wo = { .url = url, .metrics = p->metrics };
@@ -99,12 +234,18 @@ static int add_outputs(struct ward_alerts *p, const struct ward_config *cfg,
 		wo.queue_cap = (size_t)queue;
 		wo.max_retries = (unsigned)retries;
 		wo.timeout_s = (unsigned)timeout;
-		err = ward_output_webhook_new(&wo, &p->outs[p->outs_cnt]);
+		if (!url_scheme_ok(url))
+			return ward_diag_set(diag, -EINVAL, cfg_path, 0, 0,
+					     "outputs.webhook.url: must be an http:// or https:// URL");
+		if ((err = webhook_opts(cfg, &wo, diag)))
+			return err;
+		err = ward_output_webhook_new(&wo, &o);
 		if (err)
 			return ward_diag_set(diag, err, cfg_path, 0, 0,
-					     "outputs.webhook.url \"%.200s\": must be an http:// or https:// URL (%s)",
-					     url, ward_strerror(err));
-		p->outs_cnt++;
+					     "outputs.webhook.url: must be an http:// or https:// URL of at "
+					     "most %d bytes (%s)", WARD_WEBHOOK_URL_MAX, ward_strerror(err));
+		if ((err = push_output(p, cfg, "webhook", o, diag)))
+			return err;
 	}
 	return 0;
 }
@@ -139,6 +280,17 @@ int ward_alerts_setup(const struct ward_config *cfg, struct ward_alerts **out,
 	err = add_outputs(p, cfg, diag);
 	if (err)
 		goto fail;
+	/* an alert no output wants is dropped before the rate limiter and the formatter, so it
+	 * neither spends a token nor counts as delivered */
+	if (p->outs_cnt) {
+		enum ward_priority loosest = WARD_PRIO_EMERGENCY;
+
+		for (size_t i = 0; i < p->outs_cnt; i++)
+			if (!ward_priority_at_least(p->outs_min[i], loosest))
+				loosest = p->outs_min[i];
+		if (ward_priority_at_least(loosest, p->min_prio))
+			p->min_prio = loosest;
+	}
 	err = ward_metrics_server_start(p->metrics, ward_config_str(cfg, "metrics.listen"),
 					ward_config_str(cfg, "metrics.file"), (unsigned)interval,
 					&p->msrv, diag);
@@ -184,6 +336,8 @@ int ward_alerts_emit(struct ward_alerts *p, const struct ward_alert *in)
 	for (size_t i = 0; i < p->outs_cnt; i++) {
 		struct ward_output *o = p->outs[i];
 
+		if (!ward_priority_at_least(a.priority, p->outs_min[i]))
+			continue;
 		if (o->write(o, &a, p->json.data, p->json.len, p->text.data, p->text.len))
 			ward_metrics_output_error(p->metrics, output_kind(o));
 	}

@@ -49,9 +49,18 @@ static int config_run(struct ward_ctx *ctx, int argc, char **argv)
 			size_t n;
 			const char *const *items = ward_config_list(ctx->cfg, k->key, &n);
 
+			/* webhook header values are usually credentials: show names only, since
+			 * this output ends up in bug reports */
+			bool is_secret = strcmp(k->key, "outputs.webhook.headers") == 0;
+
 			printf("%s: [", k->key);
-			for (size_t j = 0; j < n; j++)
-				printf("%s%s", j ? ", " : "", items[j]);
+			for (size_t j = 0; j < n; j++) {
+				if (is_secret)
+					printf("%s%.*s: ***", j ? ", " : "",
+					       (int)strcspn(items[j], ":\r\n"), items[j]);
+				else
+					printf("%s%s", j ? ", " : "", items[j]);
+			}
 			printf("]\n");
 			break;
 		}

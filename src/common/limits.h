@@ -147,5 +147,8 @@
 #define WARD_WEBHOOK_URL_MAX 2048            /* outputs.webhook.url */
 #define WARD_WEBHOOK_RETRIES_MAX 30          /* outputs.webhook.retries */
 #define WARD_WEBHOOK_TIMEOUT_MAX 300         /* outputs.webhook.timeout_s, flush time */
+#define WARD_WEBHOOK_HEADERS_MAX 32          /* outputs.webhook.headers items */
+#define WARD_WEBHOOK_HEADER_MAX 8192         /* one "Name: value" header line */
+#define WARD_WEBHOOK_UA_MAX 256              /* outputs.webhook.user_agent */
 
 #endif

@@ -3,9 +3,12 @@
  */
 /* The syslog output against a real syslog socket: a child process enters a private mount
  * namespace, mounts a tmpfs over /dev, binds its own datagram socket at /dev/log (the path
- * glibc's syslog() writes to) and checks the datagrams the output sends: facility daemon,
- * level from the priority, ident "ward", the text form without its time stamp. The host's
- * /dev/log is never touched. Needs root (mount namespaces); skipped otherwise. */
+ * glibc's syslog() writes to) and checks the datagrams the output sends: facility daemon
+ * (the default) or the configured one, level from the priority, ident "ward", the text form
+ * without its time stamp. Then the pipeline built from a config document with
+ * outputs.syslog.facility and outputs.syslog.min_priority: only alerts at or above that
+ * minimum reach the socket, with that facility. The host's /dev/log is never touched.
+ * Needs root (mount namespaces); skipped otherwise. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -23,6 +26,47 @@
 #include <unistd.h>
 
 #include "alert/output.h"
+#include "alert/pipeline.h"
+
+/* Through the pipeline from config: facility local5, minimum error. A Warning is sent first
+ * and must not arrive; the first datagram must be the Critical one at local5. */
+static int pipeline_child(int fd)
+{
+	static const char yaml[] = "rules:\n  rate_limit_per_min: 0\n"
+				   "outputs:\n  stdout:\n    enabled: false\n"
+				   "  syslog:\n    enabled: true\n    facility: local5\n"
+				   "    min_priority: error\n";
+	struct ward_config *cfg = NULL;
+	struct ward_alerts *p = NULL;
+	struct ward_diag d = { 0 };
+	struct ward_alert a = { .time_ns = 1, .rule = "R", .priority = WARD_PRIO_WARNING,
+				.output = "below the minimum", .container = { .id = "c" } };
+	char got[2048], want[64];
+	ssize_t n;
+
+	if (ward_config_parse("t.yaml", yaml, strlen(yaml), &cfg, &d))
+		return 30;
+	if (ward_alerts_setup(cfg, &p, &d))
+		return 31;
+	if (ward_alerts_emit(p, &a) != WARD_ALERT_FILTERED)
+		return 32;
+	a.priority = WARD_PRIO_CRITICAL;
+	a.output = "at the minimum or above";
+	if (ward_alerts_emit(p, &a) != WARD_ALERT_SENT)
+		return 33;
+	n = recv(fd, got, sizeof(got) - 1, 0);
+	if (n <= 0)
+		return 34;
+	got[n] = '\0';
+	snprintf(want, sizeof(want), "<%d>", LOG_LOCAL5 | LOG_CRIT);
+	if (strncmp(got, want, strlen(want)) != 0)
+		return 35;
+	if (!strstr(got, "Critical at the minimum or above"))
+		return 36;
+	ward_alerts_shutdown(p);
+	ward_config_free(cfg);
+	return 0;
+}
 
 /* Child-side check: returns 0 or a distinct code naming the first failed step. */
 static int child(void)
@@ -52,7 +96,7 @@ static int child(void)
 	ward_buf_init(&t, 0);
 	if (ward_alert_to_json(&a, &j) || ward_alert_to_text(&a, &t))
 		return 14;
-	if (ward_output_syslog_new(&o))
+	if (ward_output_syslog_new(LOG_DAEMON, &o))
 		return 15;
 	if (o->write(o, &a, j.data, j.len, t.data, t.len))
 		return 16;
@@ -82,9 +126,22 @@ static int child(void)
 	if (strncmp(got, want, strlen(want)) != 0)
 		return 22;
 	o->close(o);
+
+	/* a configured facility: local3 on the datagram */
+	if (ward_output_syslog_new(LOG_LOCAL3, &o))
+		return 23;
+	o->write(o, &a, j.data, j.len, t.data, t.len);
+	n = recv(fd, got, sizeof(got) - 1, 0);
+	if (n <= 0)
+		return 24;
+	got[n] = '\0';
+	snprintf(want, sizeof(want), "<%d>", LOG_LOCAL3 | LOG_DEBUG);
+	if (strncmp(got, want, strlen(want)) != 0)
+		return 25;
+	o->close(o);
 	ward_buf_free(&j);
 	ward_buf_free(&t);
-	return 0;
+	return pipeline_child(fd);
 }
 
 static void test_syslog_datagrams(void **state)

@@ -5,11 +5,18 @@
 Listens on 127.0.0.1:PORT (0 = pick a free port), appends every POST body as one line to
 OUT, and writes the bound port to PORTFILE once it accepts connections. --fail N answers the
 first N POSTs with HTTP 503 so retry paths can be checked. Exits on SIGTERM.
+
+--tls-cert/--tls-key serve HTTPS instead; --tls-client-ca also requires a client certificate
+signed by that CA (a client without one fails the handshake and nothing is recorded).
+--headers FILE appends each accepted POST's request headers as one JSON list of
+[name, value] pairs, in the order received, so tests can check them exactly.
 """
 import argparse
 import http.server
+import json
 import os
 import signal
+import ssl
 import sys
 
 
@@ -19,6 +26,10 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--portfile", required=True)
     ap.add_argument("--fail", type=int, default=0)
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    ap.add_argument("--tls-client-ca")
+    ap.add_argument("--headers")
     args = ap.parse_args()
     state = {"fail": args.fail, "posts": 0}
 
@@ -37,6 +48,9 @@ def main():
                 self.end_headers()
                 return
             ctype = self.headers.get("Content-Type", "")
+            if args.headers:
+                with open(args.headers, "a") as f:
+                    f.write(json.dumps([[k, v] for k, v in self.headers.items()]) + "\n")
             with open(args.out, "ab") as f:
                 f.write(ctype.encode() + b"\t" + body.replace(b"\n", b" ") + b"\n")
             self.send_response(200)
@@ -47,6 +61,15 @@ def main():
             pass
 
     srv = http.server.HTTPServer(("127.0.0.1", args.port), Handler)
+    if args.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        if args.tls_client_ca:
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(args.tls_client_ca)
+        # a failed handshake raises in accept(); socketserver drops that connection and
+        # keeps serving, so a refused client is just not recorded
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
     tmp = args.portfile + ".tmp"
     with open(tmp, "w") as f:
