@@ -186,13 +186,13 @@ static __always_inline struct scratch *get_scratch(void)
 
 static __always_inline __u32 tty_dev(struct task_struct *t)
 {
-	struct tty_struct *tty = BPF_CORE_READ(t, signal, tty);
+	struct tty_struct *tty = t->signal->tty;
 	__u32 major, minor;
 
 	if (!tty)
 		return 0;
-	major = BPF_CORE_READ(tty, driver, major);
-	minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+	major = tty->driver->major;
+	minor = tty->driver->minor_start + tty->index;
 	/* user-space dev_t encoding, as stat(2) and /proc report it */
 	return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
 }
@@ -209,40 +209,48 @@ static __always_inline __u32 pid_nr_ns_level(struct pid *p)
 	return up.nr;
 }
 
+/*
+ * The task fields every record carries. t is a BTF pointer (a tp_btf argument or
+ * bpf_get_current_task_btf), so plain member loads work: the verifier turns them into
+ * fault-tolerant loads (a NULL or bad pointer reads 0), without a helper call per field
+ * as bpf_probe_read_kernel costs. The capability sets keep the helper: their layout
+ * (u64 or two u32) differs across kernels.
+ */
 static __always_inline void fill_task(struct ward_ev_raw *e, struct task_struct *t, __u16 kind,
 				      __s16 nr)
 {
-	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
-	struct task_struct *parent = BPF_CORE_READ(leader, real_parent);
-	const struct cred *cred = BPF_CORE_READ(t, cred);
+	struct task_struct *leader = t->group_leader;
+	struct task_struct *parent = leader->real_parent;
+	const struct cred *cred = t->cred;
+	struct nsproxy *ns = t->nsproxy;
 	struct pid *sidp;
 
 	e->abi = WARD_ABI_VERSION;
 	e->kind = kind;
 	e->nr = nr;
-	e->pid = BPF_CORE_READ(t, tgid);
-	e->tid = BPF_CORE_READ(t, pid);
-	e->ppid = BPF_CORE_READ(parent, tgid);
+	e->pid = t->tgid;
+	e->tid = t->pid;
+	e->ppid = parent->tgid;
 	e->flags = 0;
-	e->uid = BPF_CORE_READ(cred, uid.val);
-	e->gid = BPF_CORE_READ(cred, gid.val);
-	e->euid = BPF_CORE_READ(cred, euid.val);
-	e->egid = BPF_CORE_READ(cred, egid.val);
-	e->loginuid = BPF_CORE_READ(t, loginuid.val);
-	sidp = BPF_CORE_READ(t, signal, pids[PIDTYPE_SID]);
-	e->sid = sidp ? BPF_CORE_READ(sidp, numbers[0].nr) : 0;
+	e->uid = cred->uid.val;
+	e->gid = cred->gid.val;
+	e->euid = cred->euid.val;
+	e->egid = cred->egid.val;
+	e->loginuid = t->loginuid.val;
+	sidp = t->signal->pids[PIDTYPE_SID];
+	e->sid = sidp ? sidp->numbers[0].nr : 0;
 	e->tty = tty_dev(t);
-	e->vpid = pid_nr_ns_level(BPF_CORE_READ(leader, thread_pid));
+	e->vpid = pid_nr_ns_level(leader->thread_pid);
 	e->ts = bpf_ktime_get_boot_ns();
-	e->pstart = BPF_CORE_READ(leader, start_boottime);
-	e->ppstart = BPF_CORE_READ(parent, start_boottime);
+	e->pstart = leader->start_boottime;
+	e->ppstart = parent->start_boottime;
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	e->ret = 0;
 	bpf_probe_read_kernel(&e->cap_eff, sizeof(e->cap_eff), &cred->cap_effective);
 	bpf_probe_read_kernel(&e->cap_prm, sizeof(e->cap_prm), &cred->cap_permitted);
-	e->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
-	e->netns = BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
-	e->pidns = BPF_CORE_READ(t, nsproxy, pid_ns_for_children, ns.inum);
+	e->mntns = ns ? ns->mnt_ns->ns.inum : 0;
+	e->netns = ns ? ns->net_ns->ns.inum : 0;
+	e->pidns = ns ? ns->pid_ns_for_children->ns.inum : 0;
 	e->kill_rule = 0;
 	e->fd_type = WARD_FD_NONE;
 	e->sock_family = e->sock_type = e->sock_proto = 0;
@@ -251,7 +259,7 @@ static __always_inline void fill_task(struct ward_ev_raw *e, struct task_struct 
 	e->child_pid = 0;
 	e->exit_code = 0;
 	e->child_start = 0;
-	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
+	__builtin_memcpy(e->comm, t->comm, sizeof(e->comm));
 	for (int i = 0; i < WARD_EV_STRS; i++) {
 		e->str_len[i] = 0;
 		e->str_flags[i] = 0;
