@@ -184,6 +184,14 @@ static int parse_list(struct cfg_parser *cp, int i, const char *key, int line)
 			yaml_event_delete(&ev);
 			return err;
 		}
+		if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
+			err = ward_diag_set(cp->diag, -WARD_E_SYNTAX, cp->file,
+					    (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+					    "key '%s': list item %zu contains a NUL byte (\\0)", key,
+					    v->items_cnt + 1);
+			yaml_event_delete(&ev);
+			return err;
+		}
 		if (v->items_cnt >= WARD_CONFIG_MAX_LIST) {
 			yaml_event_delete(&ev);
 			return ward_diag_set(cp->diag, -WARD_E_LIMIT, cp->file, line, 0,
@@ -234,6 +242,11 @@ static int handle_value(struct cfg_parser *cp, const char *key, int line, int co
 		yaml_event_delete(&ev);
 		return ward_diag_set(cp->diag, -WARD_E_SYNTAX, cp->file, line, col,
 				     "key '%s': unexpected value", key);
+	}
+	if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
+		yaml_event_delete(&ev);
+		return ward_diag_set(cp->diag, -WARD_E_SYNTAX, cp->file, line, col,
+				     "key '%s': the value contains a NUL byte (\\0)", key);
 	}
 	{
 		char *text = ward_xstrndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
@@ -290,6 +303,11 @@ static int parse_mapping(struct cfg_parser *cp, int depth)
 			yaml_event_delete(&ev);
 			return ward_diag_set(cp->diag, -WARD_E_LIMIT, cp->file, line, col,
 					     "more than %d keys", WARD_CONFIG_MAX_KEYS);
+		}
+		if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
+			yaml_event_delete(&ev);
+			return ward_diag_set(cp->diag, -WARD_E_SYNTAX, cp->file, line, col,
+					     "a key contains a NUL byte (\\0)");
 		}
 		if (snprintf(key, sizeof(key), "%s%.*s", cp->prefix, (int)ev.data.scalar.length,
 			     (const char *)ev.data.scalar.value) >= (int)sizeof(key)) {
