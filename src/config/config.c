@@ -5,6 +5,7 @@
  * with its line. Values are kept as text; accessors convert.
  */
 #include "config/config.h"
+#include "common/fileio.h"
 #include "common/limits.h"
 #include "common/xalloc.h"
 
@@ -403,22 +404,15 @@ int ward_config_load(const char *path, bool must_exist, struct ward_config **out
 				     "config larger than %u bytes", WARD_CONFIG_MAX_BYTES);
 	}
 	data = ward_xmalloc(WARD_CONFIG_MAX_BYTES + 1);
-	for (;;) {
-		ssize_t r = read(fd, data + off, WARD_CONFIG_MAX_BYTES + 1 - off);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		off += (size_t)r;
-		if (off > WARD_CONFIG_MAX_BYTES) {
-			close(fd);
-			free(data);
-			return ward_diag_set(diag, -WARD_E_LIMIT, path, 0, 0,
-					     "config larger than %u bytes", WARD_CONFIG_MAX_BYTES);
-		}
-	}
+	/* one byte past the limit tells a stream that is too long; a read error keeps what
+	 * came before it */
+	(void)ward_read_full(fd, data, WARD_CONFIG_MAX_BYTES + 1, &off);
 	close(fd);
+	if (off > WARD_CONFIG_MAX_BYTES) {
+		free(data);
+		return ward_diag_set(diag, -WARD_E_LIMIT, path, 0, 0,
+				     "config larger than %u bytes", WARD_CONFIG_MAX_BYTES);
+	}
 	err = ward_config_parse(path, data, off, out, diag);
 	free(data);
 	return err;

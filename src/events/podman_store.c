@@ -26,6 +26,7 @@
 
 #include <jansson.h>
 
+#include "common/fileio.h"
 #include "common/limits.h"
 #include "events/container_meta.h"
 #include "events/podman_store.h"
@@ -306,31 +307,21 @@ void ward_podman_store_free(struct ward_podman_store *s)
 	free(s);
 }
 
-/* Reads the whole regular file behind fd (st_size bytes at most) into a new buffer. */
+/* Reads the whole regular file behind fd (st_size bytes at most) into a new buffer; a file
+ * that shrank since fstat is parsed as it is. */
 static int read_all(int fd, size_t size, char **out, size_t *out_len)
 {
 	char *buf = malloc(size ? size : 1);
-	size_t got = 0;
+	int err;
 
 	if (!buf)
 		return -ENOMEM;
-	while (got < size) {
-		ssize_t n = read(fd, buf + got, size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = -errno;
-
-			free(buf);
-			return err;
-		}
-		if (n == 0)
-			break; /* shrank since fstat: parse what is there */
-		got += (size_t)n;
+	err = ward_read_full(fd, buf, size, out_len);
+	if (err) {
+		free(buf);
+		return err;
 	}
 	*out = buf;
-	*out_len = got;
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 /* /proc snapshot records. Processes can vanish at any point while we read them; each file
  * read is independent and a missing one leaves that field empty. */
 #include "events/proc_scan.h"
+#include "common/fileio.h"
 #include "common/timeutil.h"
 #include "events/proc_status.h"
 
@@ -15,26 +16,20 @@
 #include <string.h>
 #include <unistd.h>
 
+/* What could be read: a read error keeps the bytes before it (the process may be exiting). */
 static ssize_t read_file(const char *root, int pid, const char *name, char *buf, size_t len)
 {
 	char path[128];
-	ssize_t n, total = 0;
+	size_t got;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%d/%s", root, pid, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while ((size_t)total < len) {
-		n = read(fd, buf + total, len - (size_t)total);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		total += n;
-	}
+	(void)ward_read_full(fd, buf, len, &got);
 	close(fd);
-	return total;
+	return (ssize_t)got;
 }
 
 static ssize_t read_link(const char *root, int pid, const char *name, char *buf, size_t len)

@@ -4,6 +4,7 @@
  * process that exits halfway leaves the fields read so far, never garbage.
  */
 #include "fim/who.h"
+#include "common/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,20 +17,13 @@
 /* Reads up to cap-1 bytes of a small /proc file; returns length or -errno. */
 static ssize_t read_small(int dfd, const char *name, char *buf, size_t cap)
 {
-	size_t off = 0;
+	size_t off;
 	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
-	while (off + 1 < cap) {
-		ssize_t r = read(fd, buf + off, cap - 1 - off);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		off += (size_t)r;
-	}
+	/* a read error keeps what came before it */
+	(void)ward_read_full(fd, buf, cap - 1, &off);
 	close(fd);
 	buf[off] = '\0';
 	return (ssize_t)off;

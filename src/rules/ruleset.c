@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "common/hash.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -190,7 +191,7 @@ void ward_rules_report_free(struct ward_rules_report *rep)
 static int read_file(struct ward_ruleset *rs, const char *path, char **data, size_t *len)
 {
 	struct ward_rpos at = { ward_rules_intern_file(rs, path), 0, 0 };
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
 	struct stat st;
 	size_t got = 0;
 	char *buf;
@@ -210,22 +211,13 @@ static int read_file(struct ward_ruleset *rs, const char *path, char **data, siz
 		return -WARD_E_LIMIT;
 	}
 	buf = ward_xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ward_rules_msg(rs, true, at, "read failed: %s", strerror(errno));
-			free(buf);
-			close(fd);
-			return -EIO;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
+	err = ward_read_full(fd, buf, (size_t)st.st_size, &got);
 	close(fd);
+	if (err) {
+		ward_rules_msg(rs, true, at, "read failed: %s", strerror(-err));
+		free(buf);
+		return -EIO;
+	}
 	buf[got] = '\0';
 	*data = buf;
 	*len = got;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "common/xalloc.h"
 
 struct uent {
@@ -38,15 +39,8 @@ static char *read_small(const char *path, size_t *len)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > WARD_RULES_PASSWD_MAX)
 		goto out;
 	buf = ward_xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
+	/* a read error keeps what came before it */
+	(void)ward_read_full(fd, buf, (size_t)st.st_size, &got);
 	buf[got] = '\0';
 	*len = got;
 out:

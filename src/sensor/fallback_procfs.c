@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "events/proc_status.h"
 #include "sensor/fallback.h"
 
@@ -23,8 +24,8 @@
 ssize_t ward_fb_proc_read(uint32_t pid, const char *name, char *buf, size_t cap)
 {
 	char path[64];
-	size_t len = 0;
-	int fd;
+	size_t len;
+	int fd, err;
 
 	if (cap == 0)
 		return -EINVAL;
@@ -32,23 +33,9 @@ ssize_t ward_fb_proc_read(uint32_t pid, const char *name, char *buf, size_t cap)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while (len < cap) {
-		ssize_t r = read(fd, buf + len, cap - len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int err = -errno;
-
-			close(fd);
-			return err;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
+	err = ward_read_full(fd, buf, cap, &len);
 	close(fd);
-	return (ssize_t)len;
+	return err ? err : (ssize_t)len;
 }
 
 ssize_t ward_fb_proc_link(uint32_t pid, const char *name, char *buf, size_t cap)

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -100,6 +101,7 @@ static int import_fd(struct import_ctx *c, int fd, const char *name)
 {
 	struct stat sb;
 	size_t len = 0;
+	int err;
 
 	if (fstat(fd, &sb) < 0)
 		return -errno;
@@ -108,22 +110,14 @@ static int import_fd(struct import_ctx *c, int fd, const char *name)
 		record_failure(c, name, "record larger than the limit (WARD_OSV_MAX_RECORD)");
 		return 0;
 	}
-	for (;;) {
-		ssize_t n = read(fd, c->buf + len, WARD_OSV_MAX_RECORD + 1 - len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (!n)
-			break;
-		len += (size_t)n;
-		if (len > WARD_OSV_MAX_RECORD) { /* grew while we read it */
-			c->st->files++;
-			record_failure(c, name, "record larger than the limit (WARD_OSV_MAX_RECORD)");
-			return 0;
-		}
+	/* one byte past the limit tells a file that grew while we read it */
+	err = ward_read_full(fd, c->buf, WARD_OSV_MAX_RECORD + 1, &len);
+	if (err)
+		return err;
+	if (len > WARD_OSV_MAX_RECORD) {
+		c->st->files++;
+		record_failure(c, name, "record larger than the limit (WARD_OSV_MAX_RECORD)");
+		return 0;
 	}
 	return import_record(c, name, c->buf, len);
 }

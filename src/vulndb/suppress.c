@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/fileio.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -112,15 +113,8 @@ int ward_sup_read_file(const char *path, size_t max, char **out, size_t *len, st
 		return ward_diag_set(d, -WARD_E_LIMIT, path, 0, 0, "larger than %zu bytes", max);
 	}
 	buf = ward_xmalloc((size_t)sb.st_size + 1);
-	while (got < (size_t)sb.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)sb.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	/* a read error keeps what came before it */
+	(void)ward_read_full(fd, buf, (size_t)sb.st_size, &got);
 	close(fd);
 	buf[got] = 0;
 	*out = buf;
