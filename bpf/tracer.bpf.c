@@ -622,6 +622,18 @@ static __always_inline int comm_eq(const char *a, const char *b)
 	return x[0] == y[0] && x[1] == y[1];
 }
 
+/* Whether comm is one of the first cnt of max names in list; an empty list allows any. */
+static __always_inline int comm_listed(const char (*list)[WARD_KK_COMM], __u32 cnt, int max,
+				       const char *comm)
+{
+	if (!cnt)
+		return 1;
+	for (int j = 0; j < max; j++)
+		if (j < cnt && comm_eq(list[j], comm))
+			return 1;
+	return 0;
+}
+
 static __always_inline int exe_is_memfd(struct task_struct *p)
 {
 	char pfx[6] = {};
@@ -706,7 +718,6 @@ static __noinline __u32 kk_exec_match(struct ward_kk_policy *pol, struct kk_exec
 		return 0;
 	for (int i = 0; i < WARD_KK_PER_NAME; i++) {
 		struct ward_kk_rule *r = &pol->r[i];
-		int ok;
 
 		if (!r->rule || !(r->flags & sc))
 			continue;
@@ -718,11 +729,7 @@ static __noinline __u32 kk_exec_match(struct ward_kk_policy *pol, struct kk_exec
 			if (!*memfd)
 				continue;
 		}
-		ok = r->pcomm_cnt == 0;
-		for (int j = 0; j < WARD_KK_PARENTS && !ok; j++)
-			if (j < r->pcomm_cnt && comm_eq(r->pcomm[j], pcomm))
-				ok = 1;
-		if (ok)
+		if (comm_listed(r->pcomm, r->pcomm_cnt, WARD_KK_PARENTS, pcomm))
 			return r->rule;
 	}
 	return 0;
@@ -846,17 +853,8 @@ static __noinline __u32 kk_sys_match(struct ward_kk_sys_policy *pol, long nr, __
 		}
 		if (!kk_where_ok(r->flags, leader, &where))
 			continue;
-		ok = r->comm_cnt == 0;
-		for (int j = 0; j < WARD_KK_SYS_COMMS && !ok; j++)
-			if (j < r->comm_cnt && comm_eq(r->comm[j], comm))
-				ok = 1;
-		if (!ok)
-			continue;
-		ok = r->pcomm_cnt == 0;
-		for (int j = 0; j < WARD_KK_PARENTS && !ok; j++)
-			if (j < r->pcomm_cnt && comm_eq(r->pcomm[j], pcomm))
-				ok = 1;
-		if (ok)
+		if (comm_listed(r->comm, r->comm_cnt, WARD_KK_SYS_COMMS, comm) &&
+		    comm_listed(r->pcomm, r->pcomm_cnt, WARD_KK_PARENTS, pcomm))
 			return r->rule;
 	}
 	return 0;
