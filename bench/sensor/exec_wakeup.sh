@@ -18,29 +18,14 @@ if [ ! -x "$BUILD/ward" ]; then
   cmake --build "$BUILD" -j2 --target ward >/dev/null
 fi
 OUT=$(mktemp -d /tmp/ward-bench-wakeup.XXXXXX)
-TRACE=
-STATS_WAS=$(cat /proc/sys/kernel/bpf_stats_enabled)
-stop_trace() { [ -n "$TRACE" ] && kill -INT "$TRACE" 2>/dev/null && wait "$TRACE" 2>/dev/null; TRACE=; }
-trap 'stop_trace; echo "$STATS_WAS" >/proc/sys/kernel/bpf_stats_enabled; rm -rf "$OUT"' EXIT
+. "$SRC/bench/sensor/bpf_stats.sh"
+trap bench_cleanup EXIT
 clang -O2 -o "$OUT/exec_kill" "$SRC/bench/respond/exec_kill.c"
-echo 1 >/proc/sys/kernel/bpf_stats_enabled
+bpf_stats_on
 
-prog_ns() { # ns per run of the sensor's sched_* programs (the newest of each name: ours)
-  bpftool prog show --json 2>/dev/null | python3 -c '
-import json,sys
-last = {}
-for p in json.load(sys.stdin):
-    if p.get("name") in ("sched_exec", "sched_fork", "sched_exit"):
-        last[p["name"]] = p
-print(", ".join("%s %.0f ns x %d" % (n, p.get("run_time_ns", 0) / max(p.get("run_cnt", 0), 1), p.get("run_cnt", 0))
-                for n, p in sorted(last.items())))'
-}
-start_trace() { # EXEC_WAKEUP
+start_wakeup() { # EXEC_WAKEUP
   printf 'sensor:\n  exec_wakeup: %s\n' "$1" >"$OUT/ward.yaml"
-  "$BUILD/ward" -c "$OUT/ward.yaml" trace --quiet >/dev/null 2>"$OUT/trace.err" &
-  TRACE=$!
-  for _ in $(seq 600); do grep -q 'sensor: ' "$OUT/trace.err" && break; sleep 0.1; done
-  sleep 1
+  start_trace "$BUILD/ward" "$OUT/ward.yaml"
 }
 
 uname -r; nproc; cat /proc/loadavg
@@ -49,9 +34,9 @@ for round in $(seq "$ROUNDS"); do
   "$OUT/exec_kill" loop /bin/true "$ITERS"
   for w in true false; do
     echo "== round $round: ward trace, exec_wakeup $w ($(cut -d' ' -f1 /proc/loadavg))"
-    start_trace "$w"
+    start_wakeup "$w"
     "$OUT/exec_kill" loop /bin/true "$ITERS"
-    echo "programs: $(prog_ns)"
+    echo "programs: $(prog_ns sched_exec sched_fork sched_exit)"
     stop_trace
     grep -o 'events=[0-9]* drops=[0-9]*' "$OUT/trace.err" | tail -n1
   done

@@ -14,10 +14,8 @@ A=${1:?build dir A}; B=${2:?build dir B}
 ITERS=${3:-2000}
 ROUNDS=${4:-3}
 OUT=$(mktemp -d /tmp/ward-bench-progcost.XXXXXX)
-TRACE=
-STATS_WAS=$(cat /proc/sys/kernel/bpf_stats_enabled)
-stop_trace() { [ -n "$TRACE" ] && kill -INT "$TRACE" 2>/dev/null && wait "$TRACE" 2>/dev/null; TRACE=; }
-trap 'stop_trace; echo "$STATS_WAS" >/proc/sys/kernel/bpf_stats_enabled; rm -rf "$OUT"' EXIT
+. "$SRC/bench/sensor/bpf_stats.sh"
+trap bench_cleanup EXIT
 clang -O2 -o "$OUT/exec_kill" "$SRC/bench/respond/exec_kill.c"
 cat >"$OUT/opens.c" <<'C'
 #include <fcntl.h>
@@ -39,31 +37,17 @@ int main(int argc, char **argv)
 C
 clang -O2 -o "$OUT/opens" "$OUT/opens.c"
 echo x >"$OUT/file"
-echo 1 >/proc/sys/kernel/bpf_stats_enabled
-
-prog_ns() { # ns per call of the newest program of each name (the trace just started)
-  bpftool prog show --json 2>/dev/null | python3 -c '
-import json,sys
-last = {}
-for p in json.load(sys.stdin):
-    if p.get("name") in ("sched_exec", "sched_fork", "sched_exit", "sys_exit"):
-        last[p["name"]] = p
-print(", ".join("%s %.0f ns x %d" % (n, p.get("run_time_ns", 0) / max(p.get("run_cnt", 0), 1), p.get("run_cnt", 0))
-                for n, p in sorted(last.items())))'
-}
+bpf_stats_on
 
 uname -r; nproc; cat /proc/loadavg
 for round in $(seq "$ROUNDS"); do
   for side in A B; do
     dir=$A; [ "$side" = B ] && dir=$B
     echo "== round $round: $side ($dir, load $(cut -d' ' -f1 /proc/loadavg))"
-    "$dir/ward" trace --quiet >/dev/null 2>"$OUT/trace.err" &
-    TRACE=$!
-    for _ in $(seq 600); do grep -q 'sensor: ' "$OUT/trace.err" && break; sleep 0.1; done
-    sleep 1
+    start_trace "$dir/ward"
     "$OUT/exec_kill" loop /bin/true "$ITERS" >/dev/null
     "$OUT/opens" "$OUT/file" $((ITERS * 10))
-    echo "programs: $(prog_ns)"
+    echo "programs: $(prog_ns sched_exec sched_fork sched_exit sys_exit)"
     stop_trace
   done
 done
