@@ -181,6 +181,38 @@ static struct ward_proc *mkproc(uint32_t pid, uint64_t start, uint32_t ppid, uin
 	return p;
 }
 
+/* The grid's event: process 300 (comm) child of 100 (pcomm), one syscall record of kind
+ * and nr, on the host or in ct. */
+static struct ward_proc *grid_event(struct ward_ev_raw *raw, struct ward_event *ev,
+				    uint16_t kind, int nr, const char *type, const char *category,
+				    const char *comm, const char *pcomm, const struct ward_container *ct)
+{
+	struct ward_proc *self;
+
+	mkproc(100, 2 * SEC, 1, 1 * SEC, pcomm);
+	self = mkproc(300, 10 * SEC, 100, 2 * SEC, comm);
+	ward_proc_set_str(&self->exepath, "", 0);
+	memset(raw, 0, sizeof(*raw));
+	memset(ev, 0, sizeof(*ev));
+	raw->kind = kind;
+	raw->nr = (int16_t)nr;
+	raw->pid = raw->tid = 300;
+	raw->ppid = 100;
+	raw->pstart = 10 * SEC;
+	raw->ppstart = 2 * SEC;
+	raw->ts = 11 * SEC;
+	snprintf(raw->comm, sizeof(raw->comm), "%s", comm);
+	ev->raw = raw;
+	ev->type = type;
+	ev->category = category;
+	ev->path = ev->path_raw = ev->path2 = ev->aux = ev->filename = ev->argv = ev->cwd =
+		ev->cgroup = "";
+	ev->fd = -1;
+	ev->proc = self;
+	ev->container = ct;
+	return self;
+}
+
 static void test_exact_against_eval(void **state)
 {
 	static const char *const comms[] = { "sh", "bash", "zsh", "dash", "nc", "cat", "nginx" };
@@ -202,27 +234,9 @@ static void test_exact_against_eval(void **state)
 		struct ward_ev_raw raw;
 		struct ward_event ev;
 		struct hits h = { 0 };
-		struct ward_proc *self;
 
-		mkproc(100, 2 * SEC, 1, 1 * SEC, pcomms[p]);
-		self = mkproc(300, 10 * SEC, 100, 2 * SEC, comms[c]);
-		memset(&raw, 0, sizeof(raw));
-		memset(&ev, 0, sizeof(ev));
-		raw.kind = WARD_EV_EXEC;
-		raw.nr = (int16_t)nrs[t];
-		raw.pid = raw.tid = 300;
-		raw.ppid = 100;
-		raw.pstart = 10 * SEC;
-		raw.ppstart = 2 * SEC;
-		raw.ts = 11 * SEC;
-		snprintf(raw.comm, sizeof(raw.comm), "%s", comms[c]);
-		ev.raw = &raw;
-		ev.type = nrs[t] == 59 ? "execve" : "execveat";
-		ev.category = "process";
-		ev.path = ev.path_raw = ev.path2 = ev.aux = ev.filename = ev.argv = ev.cwd = ev.cgroup = "";
-		ev.fd = -1;
-		ev.proc = self;
-		ev.container = in_ct ? &ct : NULL;
+		grid_event(&raw, &ev, WARD_EV_EXEC, nrs[t], nrs[t] == 59 ? "execve" : "execveat",
+			   "process", comms[c], pcomms[p], in_ct ? &ct : NULL);
 		ward_rules_eval(RS, &ev, PT, on_match, &h);
 		for (int i = 0; i < n; i++) {
 			bool k = kernel_kills(&kk[i], nrs[t], comms[c], pcomms[p], in_ct);
@@ -507,26 +521,8 @@ static void test_sys_exact_against_eval(void **state)
 		struct hits h = { 0 };
 		struct ward_proc *self;
 
-		mkproc(100, 2 * SEC, 1, 1 * SEC, pcomms[p]);
-		self = mkproc(300, 10 * SEC, 100, 2 * SEC, comms[c]);
-		ward_proc_set_str(&self->exepath, "", 0);
-		memset(&raw, 0, sizeof(raw));
-		memset(&ev, 0, sizeof(ev));
-		raw.kind = evs[e].kind;
-		raw.nr = (int16_t)evs[e].nr;
-		raw.pid = raw.tid = 300;
-		raw.ppid = 100;
-		raw.pstart = 10 * SEC;
-		raw.ppstart = 2 * SEC;
-		raw.ts = 11 * SEC;
-		snprintf(raw.comm, sizeof(raw.comm), "%s", comms[c]);
-		ev.raw = &raw;
-		ev.type = evs[e].type;
-		ev.category = "x";
-		ev.path = ev.path_raw = ev.path2 = ev.aux = ev.filename = ev.argv = ev.cwd = ev.cgroup = "";
-		ev.fd = -1;
-		ev.proc = self;
-		ev.container = in_ct ? &ct : NULL;
+		self = grid_event(&raw, &ev, evs[e].kind, evs[e].nr, evs[e].type, "x", comms[c],
+				  pcomms[p], in_ct ? &ct : NULL);
 		if (raw.kind == WARD_EV_OPEN) {
 			/* v 0-3 succeed, 4-7 fail (no fd; fd.name is the string passed) */
 			raw.ret = v < 4 ? 3 : -2;
