@@ -44,5 +44,6 @@ extern const struct ward_cmd ward_cmd_respond;
 extern const struct ward_cmd ward_cmd_forensics;
 extern const struct ward_cmd ward_cmd_config;
 extern const struct ward_cmd ward_cmd_version;
+extern const struct ward_cmd ward_cmd_doctor;
 
 #endif

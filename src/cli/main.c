@@ -10,7 +10,7 @@
 static const struct ward_cmd *const commands[] = {
 	&ward_cmd_agent, &ward_cmd_trace, &ward_cmd_rules, &ward_cmd_respond,
 	&ward_cmd_forensics, &ward_cmd_fim, &ward_cmd_scan, &ward_cmd_db,
-	&ward_cmd_config, &ward_cmd_version,
+	&ward_cmd_config, &ward_cmd_doctor, &ward_cmd_version,
 };
 #define COMMANDS_CNT (sizeof(commands) / sizeof(commands[0]))
 

@@ -5,6 +5,7 @@
 #include "common/fileio.h"
 #include "common/timeutil.h"
 #include "events/proc_status.h"
+#include "ward_abi.h"
 
 #include <ctype.h>
 #include <stdint.h>

@@ -7,7 +7,7 @@
 #ifndef WARD_PROC_SCAN_H
 #define WARD_PROC_SCAN_H
 
-#include "sensor/sensor.h"
+#include "events/record.h"
 
 /* Calls fn for each process; returns the number of processes or -errno. */
 int ward_proc_scan(const char *proc_root, ward_record_fn fn, void *arg);

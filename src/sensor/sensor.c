@@ -7,6 +7,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "sensor/report.h"
 #include "sensor/sensor_bpf.h"
 
 #include <errno.h>
@@ -20,6 +21,7 @@ struct ward_sensor {
 	struct ward_fallback *fb;
 	char describe[512];
 	uint64_t fb_events;
+	struct ward_sensor_report rep;
 };
 
 int ward_sensor_open(const struct ward_sensor_opts *opts, struct ward_sensor **out)
@@ -29,16 +31,21 @@ int ward_sensor_open(const struct ward_sensor_opts *opts, struct ward_sensor **o
 	int err = -ENOTSUP;
 
 	if (opts->backend != WARD_BACKEND_FALLBACK) {
-		err = ward_bpf_sensor_open(opts, &s->bpf, why_bpf, sizeof(why_bpf));
+		err = ward_bpf_sensor_open(opts, &s->bpf, why_bpf, sizeof(why_bpf), &s->rep);
 		if (!err) {
 			s->backend = WARD_BACKEND_BPF;
 			snprintf(s->describe, sizeof(s->describe), "%s", why_bpf);
-			ward_info("sensor: %s", s->describe);
+			snprintf(s->rep.describe, sizeof(s->rep.describe), "%s", s->describe);
+			if (s->rep.off[0])
+				ward_warn("sensor: %s", s->describe);
+			else
+				ward_info("sensor: %s", s->describe);
 			*out = s;
 			return 0;
 		}
 		if (opts->backend == WARD_BACKEND_BPF) {
-			ward_err("sensor: eBPF backend unavailable: %s", why_bpf);
+			ward_err("sensor: eBPF backend unavailable: %s (run 'ward doctor' for details)",
+				 why_bpf);
 			free(s);
 			return err;
 		}
@@ -51,11 +58,26 @@ int ward_sensor_open(const struct ward_sensor_opts *opts, struct ward_sensor **o
 		return err;
 	}
 	s->backend = WARD_BACKEND_FALLBACK;
-	snprintf(s->describe, sizeof(s->describe), "fallback (eBPF unavailable: %s): %s",
-		 why_bpf[0] ? why_bpf : "not requested", why_fb);
+	snprintf(s->describe, sizeof(s->describe), "fallback (eBPF unavailable: %s): %s%s",
+		 why_bpf[0] ? why_bpf : "not requested", why_fb,
+		 why_bpf[0] ? " (run 'ward doctor' for details)" : "");
+	s->rep.backend = "fallback";
+	snprintf(s->rep.why_fallback, sizeof(s->rep.why_fallback), "%s",
+		 why_bpf[0] ? why_bpf : "sensor.backend is fallback");
+	snprintf(s->rep.describe, sizeof(s->rep.describe), "%s", s->describe);
 	ward_warn("sensor: %s", s->describe);
 	*out = s;
 	return 0;
+}
+
+void ward_sensor_get_report(const struct ward_sensor *s, struct ward_sensor_report *r)
+{
+	*r = s->rep;
+	if (s->bpf) {
+		/* hooks change as kill policies come and go */
+		ward_bpf_sensor_report(s->bpf, r);
+		snprintf(r->describe, sizeof(r->describe), "%s", s->describe);
+	}
 }
 
 void ward_sensor_detach(struct ward_sensor *s)

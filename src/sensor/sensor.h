@@ -13,10 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "events/record.h"
 #include "ward_abi.h"
-
-/* Called for each record; rec is valid only during the call. Return non-zero to stop polling. */
-typedef int (*ward_record_fn)(const void *rec, size_t len, void *arg);
 
 enum ward_backend { WARD_BACKEND_AUTO, WARD_BACKEND_BPF, WARD_BACKEND_FALLBACK };
 

@@ -6,6 +6,7 @@
  */
 #include "sensor/sensor_bpf.h"
 #include "common/err.h"
+#include "common/timeutil.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "tracer.skel.h"
@@ -23,6 +24,7 @@
 #include <sys/mount.h>
 #include <sys/statfs.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* One poll's records from every CPU, delivered in timestamp order: a process that execs on
@@ -58,17 +60,124 @@ struct ward_bpf_sensor {
 	/* kill-policy hooks, attached while a kind has policies */
 	struct bpf_link *kk_links[WARD_KK_K_CNT][3];
 	int cg_fd;
+	/* per program: loaded or refused, and what is off because of a refusal */
+	struct ward_sensor_prog progs[WARD_SENSOR_PROGS_MAX];
+	size_t progs_cnt;
+	uint32_t refused;    /* bit i: progs[i] left out */
+	char off[256];
+	double load_ms;
+	unsigned attempts;
 };
+
+/*
+ * What each program provides, so that a program the kernel refuses turns off exactly that.
+ * group: programs that only work together (the connect kill needs its sys_enter half and
+ * both cgroup gates) are left out together.
+ */
+static const struct prog_role {
+	const char *name;
+	const char *serves;
+	int group;
+} prog_roles[] = {
+	{ "sys_exit", "syscall events (file, network, privilege, kernel) and open kills", 1 },
+	{ "sched_exec", "exec events and exec kills", 2 },
+	{ "sched_fork", "fork events", 3 },
+	{ "sched_exit", "exit events", 4 },
+	{ "sys_enter_kk", "ptrace, setns, unshare and module kills", 5 },
+	{ "sys_enter_kk_clone", "clone kills", 6 },
+	{ "sys_enter_kk_conn", "connect kills", 7 },
+	{ "kk_connect4", "connect kills", 7 },
+	{ "kk_connect6", "connect kills", 7 },
+};
+
+static const struct prog_role *role_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof(prog_roles) / sizeof(prog_roles[0]); i++)
+		if (strcmp(prog_roles[i].name, name) == 0)
+			return &prog_roles[i];
+	return NULL;
+}
+
+/* 1 when the program by that name is loaded. */
+static bool prog_loaded(const struct ward_bpf_sensor *b, const char *name)
+{
+	for (size_t i = 0; i < b->progs_cnt; i++)
+		if (strcmp(b->progs[i].name, name) == 0)
+			return b->progs[i].loaded;
+	return false;
+}
+
+/* The program libbpf reported refused during the current load, and the verifier's
+ * verdict (the log's last line before "processed ..."). Loading is single-threaded. */
+static char refused_name[32];
+static char refused_why[192];
+static bool watching_load;
+
+static void note_verdict(const char *log)
+{
+	const char *end = strstr(log, "\nprocessed ");
+	const char *start;
+
+	if (!end)
+		end = log + strlen(log);
+	while (end > log && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	start = end;
+	while (start > log && start[-1] != '\n')
+		start--;
+	snprintf(refused_why, sizeof(refused_why), "%.*s", (int)(end - start), start);
+}
 
 __attribute__((format(printf, 2, 0)))
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	if (watching_load && level == LIBBPF_WARN) {
+		static char line[16384];
+		const char *p, *q;
+		va_list aq;
+
+		va_copy(aq, ap);
+		vsnprintf(line, sizeof(line), fmt, aq);
+		va_end(aq);
+		/* "prog 'NAME': BPF program load failed: ..." then the verifier log */
+		if (!refused_name[0] && (p = strstr(line, "prog '")) &&
+		    strstr(line, "load failed") && (q = strchr(p + 6, '\'')))
+			snprintf(refused_name, sizeof(refused_name), "%.*s", (int)(q - p - 6), p + 6);
+		if ((p = strstr(line, "-- BEGIN PROG LOAD LOG --\n")))
+			note_verdict(p + 26);
+	}
 	/* libbpf's messages (the verifier log among them) explain a load failure that we
 	 * report once in one line; show them only when debugging */
 	if (ward_log_get_level() < WARD_LOG_DEBUG)
 		return 0;
 	fputs("ward: debug: libbpf: ", stderr);
 	return vfprintf(stderr, fmt, ap);
+}
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Test hook: programs named in WARD_TEST_BPF_REFUSE (comma-separated) are loaded as socket
+ * filters, which the kernel refuses, so the per-program degradation runs for real. */
+static bool test_refuse(const char *name)
+{
+	const char *list = getenv("WARD_TEST_BPF_REFUSE");
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p;) {
+		const char *c = strchr(p, ',');
+		size_t l = c ? (size_t)(c - p) : strlen(p);
+
+		if (l == n && strncmp(p, name, n) == 0)
+			return true;
+		p = c ? c + 1 : NULL;
+	}
+	return false;
 }
 
 /* libbpf resolves tracepoint ids through tracefs; mount it where the kernel expects it. */
@@ -168,6 +277,8 @@ int ward_bpf_sensor_set_kill_policies(struct ward_bpf_sensor *b,
 
 	if (cnt > WARD_KK_MAP_MAX)
 		return -E2BIG;
+	if (cnt && !prog_loaded(b, "sched_exec"))
+		return -ENOTSUP; /* refused by this kernel: nothing decides exec kills */
 	/* ward's tgid first: from here on no policy can hit ward */
 	b->skel->bss->kk_ward_tgid = ward_tgid;
 	for (size_t i = 0; i < cnt; i++)
@@ -248,8 +359,15 @@ static int kk_attach(struct ward_bpf_sensor *b, int kind)
 	};
 	int n = 0, err;
 
-	if (kind == WARD_KK_K_OPEN || kind == WARD_KK_K_EXEC_PATH || b->kk_links[kind][0])
+	if (kind == WARD_KK_K_OPEN)
+		return prog_loaded(b, "sys_exit") ? 0 : -ENOTSUP;
+	if (kind == WARD_KK_K_EXEC_PATH)
+		return prog_loaded(b, "sched_exec") ? 0 : -ENOTSUP;
+	if (b->kk_links[kind][0])
 		return 0;
+	if (!prog_loaded(b, kind == WARD_KK_K_CONNECT ? "sys_enter_kk_conn" :
+			    kind == WARD_KK_K_CLONE ? "sys_enter_kk_clone" : "sys_enter_kk"))
+		return -ENOTSUP;
 	for (int i = 0; i < 2 && tps[kind][i]; i++) {
 		struct bpf_program *prog = kind == WARD_KK_K_CONNECT ? b->skel->progs.sys_enter_kk_conn :
 					   kind == WARD_KK_K_CLONE ? b->skel->progs.sys_enter_kk_clone :
@@ -380,11 +498,148 @@ static int attach_syscalls(struct ward_bpf_sensor *b, const bool *wanted)
 	return b->attached ? 0 : -ENOENT;
 }
 
+/* Opens and loads the skeleton with the programs in b->refused left out. Returns 0,
+ * -EAGAIN when the kernel refused a program that is now left out too (load again), or
+ * -errno with why set. */
+static int load_tracer(struct ward_bpf_sensor *b, const struct ward_sensor_opts *opts,
+		       size_t ring_bytes, char *why, size_t why_len)
+{
+	struct bpf_program *p;
+	struct timespec bt;
+	uint64_t started;
+	size_t i = 0;
+	double t0 = mono_ms();
+	int err, hit = -1;
+
+	ward_tracer__destroy(b->skel);
+	b->skel = ward_tracer__open();
+	if (!b->skel) {
+		err = -errno;
+		snprintf(why, why_len, "cannot open BPF object: %s", ward_strerror(err));
+		return err;
+	}
+	b->attempts++;
+	if (opts->ignore_self)
+		b->skel->rodata->self_tgid = (__u32)getpid();
+	b->skel->rodata->wakeup_bytes = ring_bytes / 8;
+	b->skel->rodata->exec_wakeup = opts->batch_exec ? 0 : 1;
+	bpf_map__set_max_entries(b->skel->maps.rings, (__u32)b->ncpu);
+	bpf_map__set_max_entries(b->skel->maps.scratch, (__u32)b->ncpu);
+	/* syscall exits and kill-policy hooks are attached by hand (kill hooks when policies
+	 * arrive); the scheduler tracepoints by the skeleton */
+	bpf_program__set_autoattach(b->skel->progs.sys_exit, false);
+	bpf_program__set_autoattach(b->skel->progs.sys_enter_kk, false);
+	bpf_program__set_autoattach(b->skel->progs.sys_enter_kk_conn, false);
+	bpf_program__set_autoattach(b->skel->progs.sys_enter_kk_clone, false);
+	bpf_program__set_autoattach(b->skel->progs.kk_connect4, false);
+	bpf_program__set_autoattach(b->skel->progs.kk_connect6, false);
+	b->progs_cnt = 0;
+	bpf_object__for_each_program(p, b->skel->obj) {
+		struct ward_sensor_prog *sp;
+		const struct prog_role *r = role_of(bpf_program__name(p));
+
+		if (i >= WARD_SENSOR_PROGS_MAX)
+			break;
+		sp = &b->progs[i];
+		if (b->attempts == 1) {
+			memset(sp, 0, sizeof(*sp));
+			snprintf(sp->name, sizeof(sp->name), "%s", bpf_program__name(p));
+			sp->serves = r ? r->serves : "";
+		}
+		if (b->refused & (1u << i)) {
+			bpf_program__set_autoload(p, false);
+			bpf_program__set_autoattach(p, false);
+		} else if (test_refuse(sp->name)) {
+			bpf_program__set_type(p, BPF_PROG_TYPE_SOCKET_FILTER);
+		}
+		i++;
+	}
+	b->progs_cnt = i;
+	err = bpf_map__set_inner_map_fd(b->skel->maps.rings, b->ring_fds[0]);
+	if (err) {
+		snprintf(why, why_len, "cannot set the ring buffer template: %s", ward_strerror(err));
+		return err;
+	}
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	started = (uint64_t)bt.tv_sec * 1000000000ull + (uint64_t)bt.tv_nsec;
+	refused_name[0] = refused_why[0] = 0;
+	watching_load = true;
+	err = ward_tracer__load(b->skel);
+	watching_load = false;
+	b->load_ms += mono_ms() - t0;
+	/* loading parses the kernel's BTF (megabytes) and frees it; give that back to the OS so
+	 * the agent's resident size reflects what it keeps */
+	malloc_trim(0);
+	if (err) {
+		for (i = 0; i < b->progs_cnt; i++)
+			if (strcmp(b->progs[i].name, refused_name) == 0)
+				hit = (int)i;
+		if (hit < 0 || (b->refused & (1u << hit))) {
+			snprintf(why, why_len, "the kernel refused the BPF programs (%s); run with "
+				 "--log-level debug for the verifier log", ward_strerror(err));
+			return err;
+		}
+		snprintf(b->progs[hit].error, sizeof(b->progs[hit].error), "%s%s%s",
+			 ward_strerror(err), refused_why[0] ? ": " : "", refused_why);
+		/* the rest of its group goes with it */
+		for (i = 0; i < b->progs_cnt; i++) {
+			const struct prog_role *a = role_of(b->progs[i].name);
+			const struct prog_role *h = role_of(b->progs[hit].name);
+
+			if ((int)i == hit || (a && h && a->group == h->group)) {
+				b->refused |= 1u << i;
+				if ((int)i != hit && !b->progs[i].error[0])
+					snprintf(b->progs[i].error, sizeof(b->progs[i].error),
+						 "left out with %s", b->progs[hit].name);
+			}
+		}
+		return -EAGAIN;
+	}
+	/* verified instructions, and each program's load time: the kernel stamps a program's
+	 * load_time (CLOCK_BOOTTIME) as it starts verifying it and libbpf loads them one after
+	 * the other, so a program took until the next one's stamp (the last: until now) */
+	{
+		uint64_t stamp[WARD_SENSOR_PROGS_MAX] = { 0 }, ended;
+
+		clock_gettime(CLOCK_BOOTTIME, &bt);
+		ended = (uint64_t)bt.tv_sec * 1000000000ull + (uint64_t)bt.tv_nsec;
+		for (i = 0; i < b->progs_cnt; i++) {
+			struct ward_sensor_prog *sp = &b->progs[i];
+			struct bpf_prog_info info;
+			__u32 len = sizeof(info);
+			int fd;
+
+			p = bpf_object__find_program_by_name(b->skel->obj, sp->name);
+			fd = p ? bpf_program__fd(p) : -1;
+			sp->loaded = fd >= 0;
+			if (!sp->loaded)
+				continue;
+			memset(&info, 0, sizeof(info));
+			if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0) {
+				sp->verified_insns = info.verified_insns;
+				stamp[i] = info.load_time >= started ? info.load_time : 0;
+			}
+		}
+		for (i = 0; i < b->progs_cnt; i++) {
+			uint64_t next = ended;
+
+			if (!stamp[i])
+				continue;
+			for (size_t j = 0; j < b->progs_cnt; j++)
+				if (stamp[j] > stamp[i] && stamp[j] < next)
+					next = stamp[j];
+			b->progs[i].load_ms = (double)(next - stamp[i]) / 1e6;
+		}
+	}
+	return 0;
+}
+
 int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_sensor **out,
-			 char *why, size_t why_len)
+			 char *why, size_t why_len, struct ward_sensor_report *rep)
 {
 	struct ward_bpf_sensor *b = ward_xcalloc(1, sizeof(*b));
 	size_t ring_bytes = (opts->ring_kb ? opts->ring_kb : 4096) * 1024;
+	char lifecycle[32];
 	int err, outer_fd;
 
 	libbpf_set_print(libbpf_log);
@@ -408,25 +663,6 @@ int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_se
 		err = -EINVAL;
 		goto fail;
 	}
-	b->skel = ward_tracer__open();
-	if (!b->skel) {
-		err = -errno;
-		snprintf(why, why_len, "cannot open BPF object: %s", ward_strerror(err));
-		goto fail;
-	}
-	if (opts->ignore_self)
-		b->skel->rodata->self_tgid = (__u32)getpid();
-	b->skel->rodata->wakeup_bytes = ring_bytes / 8;
-	b->skel->rodata->exec_wakeup = opts->batch_exec ? 0 : 1;
-	bpf_map__set_max_entries(b->skel->maps.rings, (__u32)b->ncpu);
-	bpf_map__set_max_entries(b->skel->maps.scratch, (__u32)b->ncpu);
-	bpf_program__set_autoattach(b->skel->progs.sys_exit, false);
-	/* kill-policy hooks are attached when policies arrive */
-	bpf_program__set_autoattach(b->skel->progs.sys_enter_kk, false);
-	bpf_program__set_autoattach(b->skel->progs.sys_enter_kk_conn, false);
-	bpf_program__set_autoattach(b->skel->progs.sys_enter_kk_clone, false);
-	bpf_program__set_autoattach(b->skel->progs.kk_connect4, false);
-	bpf_program__set_autoattach(b->skel->progs.kk_connect6, false);
 	/* every inner ring must match the template's size, so the first ring is the template */
 	b->ring_fds = ward_xcalloc((size_t)b->ncpu, sizeof(int));
 	for (int cpu = 0; cpu < b->ncpu; cpu++) {
@@ -439,19 +675,29 @@ int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_se
 			goto fail;
 		}
 	}
-	err = bpf_map__set_inner_map_fd(b->skel->maps.rings, b->ring_fds[0]);
-	if (err) {
-		snprintf(why, why_len, "cannot set the ring buffer template: %s", ward_strerror(err));
+	/* a program the kernel refuses is left out and the object loaded again without it
+	 * (and its group); each retry costs one more load, never a verifier timeout */
+	for (;;) {
+		err = load_tracer(b, opts, ring_bytes, why, why_len);
+		if (err != -EAGAIN)
+			break;
+	}
+	if (err)
+		goto fail;
+	if (!prog_loaded(b, "sys_exit") && !prog_loaded(b, "sched_exec") &&
+	    !prog_loaded(b, "sched_fork") && !prog_loaded(b, "sched_exit")) {
+		snprintf(why, why_len, "the kernel refused every capture program");
+		err = -ENOTSUP;
 		goto fail;
 	}
-	err = ward_tracer__load(b->skel);
-	/* loading parses the kernel's BTF (megabytes) and frees it; give that back to the OS so
-	 * the agent's resident size reflects what it keeps */
-	malloc_trim(0);
-	if (err) {
-		snprintf(why, why_len, "the kernel refused the BPF programs (%s); run with "
-			 "--log-level debug for the verifier log", ward_strerror(err));
-		goto fail;
+	for (size_t i = 0; i < b->progs_cnt; i++) {
+		const char *serves = b->progs[i].serves;
+		size_t l = strlen(b->off);
+
+		/* each role once: the connect kill is three programs */
+		if (b->progs[i].loaded || !serves || !serves[0] || strstr(b->off, serves))
+			continue;
+		snprintf(b->off + l, sizeof(b->off) - l, "%s%s", l ? "; " : "", serves);
 	}
 	outer_fd = bpf_map__fd(b->skel->maps.rings);
 	for (int cpu = 0; cpu < b->ncpu; cpu++) {
@@ -483,21 +729,100 @@ int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_se
 		snprintf(why, why_len, "cannot attach scheduler tracepoints: %s", ward_strerror(err));
 		goto fail;
 	}
-	err = attach_syscalls(b, opts->syscalls);
-	if (err) {
-		snprintf(why, why_len, "no syscall tracepoint could be attached");
-		goto fail;
+	if (prog_loaded(b, "sys_exit")) {
+		err = attach_syscalls(b, opts->syscalls);
+		if (err) {
+			snprintf(why, why_len, "no syscall tracepoint could be attached");
+			goto fail;
+		}
+	}
+	{
+		static const char *const sched[3] = { "exec", "fork", "exit" };
+		size_t l = 0;
+
+		lifecycle[0] = 0;
+		for (int i = 0; i < 3; i++) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "sched_%s", sched[i]);
+			if (prog_loaded(b, name))
+				l += (size_t)snprintf(lifecycle + l, sizeof(lifecycle) - l, "%s%s",
+						      l ? "/" : "", sched[i]);
+		}
 	}
 	/* "attached": what this kernel offers; "reported": what this run asked for of those */
-	snprintf(why, why_len, "ebpf: %zu syscalls attached%s, %zu reported, exec/fork/exit, "
-		 "%d per-CPU ring buffers of %zu KiB", b->attached,
-		 b->missing ? " (some missing on this kernel)" : "", b->reported, b->ncpu,
-		 ring_bytes / 1024);
+	snprintf(why, why_len, "ebpf: %zu syscalls attached%s, %zu reported, %s, "
+		 "%d per-CPU ring buffers of %zu KiB%s%s%s", b->attached,
+		 b->missing ? " (some missing on this kernel)" : "", b->reported,
+		 lifecycle[0] ? lifecycle : "no process lifecycle", b->ncpu, ring_bytes / 1024,
+		 b->off[0] ? "; DEGRADED, the kernel refused programs, off: " : "", b->off,
+		 b->off[0] ? " (run 'ward doctor' for details)" : "");
+	ward_bpf_sensor_report(b, rep);
 	*out = b;
 	return 0;
 fail:
+	ward_bpf_sensor_report(b, rep);
+	if (rep)
+		rep->backend = NULL;
 	ward_bpf_sensor_close(b);
 	return err;
+}
+
+/* The hooks a program is attached to now. */
+static void describe_hooks(const struct ward_bpf_sensor *b, const struct ward_sensor_prog *sp,
+			   char *out, size_t out_len)
+{
+	static const char *const kk_names[WARD_KK_K_CNT] = {
+		[WARD_KK_K_CONNECT] = "connect", [WARD_KK_K_PTRACE] = "ptrace",
+		[WARD_KK_K_SETNS] = "setns", [WARD_KK_K_UNSHARE] = "unshare",
+		[WARD_KK_K_MODULE] = "init_module/finit_module", [WARD_KK_K_CLONE] = "clone/clone3",
+	};
+	size_t l = 0;
+
+	out[0] = 0;
+	if (!sp->loaded)
+		return;
+	if (strcmp(sp->name, "sys_exit") == 0) {
+		snprintf(out, out_len, "tracepoint syscalls/sys_exit_* (%zu syscalls)", b->attached);
+		return;
+	}
+	if (strncmp(sp->name, "sched_", 6) == 0) {
+		snprintf(out, out_len, "tp_btf/sched_process_%s",
+			 strcmp(sp->name, "sched_exec") == 0 ? "exec" :
+			 strcmp(sp->name, "sched_fork") == 0 ? "fork" : "exit");
+		return;
+	}
+	/* kill hooks: attached while policies of their kind exist */
+	for (int k = 1; k < WARD_KK_K_CNT; k++) {
+		bool mine = k == WARD_KK_K_CONNECT ? strstr(sp->name, "conn") != NULL :
+			    k == WARD_KK_K_CLONE ? strcmp(sp->name, "sys_enter_kk_clone") == 0 :
+			    strcmp(sp->name, "sys_enter_kk") == 0;
+
+		if (!mine || !b->kk_links[k][0] || !kk_names[k])
+			continue;
+		l += (size_t)snprintf(out + l, l < out_len ? out_len - l : 0, "%s%s %s", l ? ", " : "",
+				      strncmp(sp->name, "kk_", 3) == 0 ? "cgroup" : "sys_enter",
+				      kk_names[k]);
+		if (l >= out_len)
+			break;
+	}
+	if (!out[0])
+		snprintf(out, out_len, "none now (attached while kill policies of its kind exist)");
+}
+
+void ward_bpf_sensor_report(const struct ward_bpf_sensor *b, struct ward_sensor_report *r)
+{
+	if (!r)
+		return;
+	r->backend = "ebpf";
+	snprintf(r->off, sizeof(r->off), "%s", b->off);
+	r->load_ms = b->load_ms;
+	r->attempts = b->attempts;
+	r->progs_cnt = b->progs_cnt;
+	for (size_t i = 0; i < b->progs_cnt; i++) {
+		r->progs[i] = b->progs[i];
+		describe_hooks(b, &b->progs[i], r->progs[i].hooks, sizeof(r->progs[i].hooks));
+	}
 }
 
 void ward_bpf_sensor_detach(struct ward_bpf_sensor *b)

@@ -3,13 +3,17 @@
 #ifndef WARD_SENSOR_BPF_H
 #define WARD_SENSOR_BPF_H
 
+#include "sensor/report.h"
 #include "sensor/sensor.h"
 
 struct ward_bpf_sensor;
 
-/* On failure, why says what the kernel refused, for the one start-up message. */
+/* On failure, why says what the kernel refused, for the one start-up message. A program
+ * the kernel refuses is left out and the rest loaded (why then says what is off). rep, when
+ * not NULL, gets the per-program outcome whether or not the open succeeded. */
 int ward_bpf_sensor_open(const struct ward_sensor_opts *opts, struct ward_bpf_sensor **out,
-			 char *why, size_t why_len);
+			 char *why, size_t why_len, struct ward_sensor_report *rep);
+void ward_bpf_sensor_report(const struct ward_bpf_sensor *b, struct ward_sensor_report *r);
 void ward_bpf_sensor_close(struct ward_bpf_sensor *b);
 /* Stops the programs producing records; the rings and counters stay readable. */
 void ward_bpf_sensor_detach(struct ward_bpf_sensor *b);

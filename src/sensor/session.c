@@ -166,23 +166,33 @@ static enum ward_backend backend_of(const char *name)
 	return WARD_BACKEND_AUTO;
 }
 
-static int run_live(struct ward_session *s)
+int ward_session_sensor_opts(const struct ward_config *cfg, struct ward_sensor_opts *so)
 {
-	const struct ward_session_opts *o = s->o;
-	struct ward_sensor_opts so = { 0 };
-	uint64_t deadline;
-	const char *backend = ward_config_str(o->cfg, "sensor.backend");
-	int err;
+	const char *backend = ward_config_str(cfg, "sensor.backend");
 
 	if (strcmp(backend, "auto") && strcmp(backend, "bpf") && strcmp(backend, "ebpf") &&
 	    strcmp(backend, "fallback")) {
 		ward_err("config: sensor.backend must be auto, bpf or fallback, not '%s'", backend);
 		return -EINVAL;
 	}
-	so.backend = backend_of(backend);
-	so.ring_kb = (size_t)ward_config_int(o->cfg, "sensor.ring_kb");
-	so.ignore_self = ward_config_bool(o->cfg, "sensor.ignore_self");
-	so.batch_exec = !ward_config_bool(o->cfg, "sensor.exec_wakeup");
+	memset(so, 0, sizeof(*so));
+	so->backend = backend_of(backend);
+	so->ring_kb = (size_t)ward_config_int(cfg, "sensor.ring_kb");
+	so->ignore_self = ward_config_bool(cfg, "sensor.ignore_self");
+	so->batch_exec = !ward_config_bool(cfg, "sensor.exec_wakeup");
+	return 0;
+}
+
+static int run_live(struct ward_session *s)
+{
+	const struct ward_session_opts *o = s->o;
+	struct ward_sensor_opts so;
+	uint64_t deadline;
+	int err;
+
+	err = ward_session_sensor_opts(o->cfg, &so);
+	if (err)
+		return err;
 	so.syscalls = o->syscalls;
 	err = ward_sensor_open(&so, &s->sensor);
 	if (err)

@@ -36,6 +36,9 @@ struct ward_session_opts {
 	bool report_stats;            /* counters to stderr at exit */
 };
 
+/* The sensor options the config asks for (sensor.backend, ring_kb, ignore_self,
+ * exec_wakeup); -EINVAL with the error said when a value is wrong. */
+int ward_session_sensor_opts(const struct ward_config *cfg, struct ward_sensor_opts *so);
 /* Runs until stopped; returns 0, or -errno when the source could not be opened. */
 int ward_session_run(const struct ward_session_opts *opts);
 
