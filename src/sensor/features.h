@@ -28,7 +28,7 @@ struct ward_cap_state {
 struct ward_host_features {
 	char release[128];
 	char version[256];
-	char machine[32];
+	char machine[72];
 	bool btf;
 	uint64_t btf_bytes;
 	int feat_cnt;

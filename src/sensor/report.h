@@ -25,7 +25,7 @@ struct ward_sensor_prog {
 
 struct ward_sensor_report {
 	const char *backend;       /* "ebpf" or "fallback" */
-	char describe[512];        /* the start-up line */
+	char describe[1024];       /* the start-up line */
 	char off[256];             /* what is off because programs were refused; "" = nothing */
 	char why_fallback[512];    /* when the fallback runs: why eBPF could not */
 	double load_ms;            /* the whole object: open, verify, load */

@@ -19,7 +19,7 @@ struct ward_sensor {
 	enum ward_backend backend;
 	struct ward_bpf_sensor *bpf;
 	struct ward_fallback *fb;
-	char describe[512];
+	char describe[1024];
 	uint64_t fb_events;
 	struct ward_sensor_report rep;
 };

@@ -582,15 +582,20 @@ static int load_tracer(struct ward_bpf_sensor *b, const struct ward_sensor_opts 
 		snprintf(b->progs[hit].error, sizeof(b->progs[hit].error), "%s%s%s",
 			 ward_strerror(err), refused_why[0] ? ": " : "", refused_why);
 		/* the rest of its group goes with it */
-		for (i = 0; i < b->progs_cnt; i++) {
-			const struct prog_role *a = role_of(b->progs[i].name);
+		{
 			const struct prog_role *h = role_of(b->progs[hit].name);
+			char hit_name[sizeof(b->progs[hit].name)];
 
-			if ((int)i == hit || (a && h && a->group == h->group)) {
+			memcpy(hit_name, b->progs[hit].name, sizeof(hit_name));
+			for (i = 0; i < b->progs_cnt; i++) {
+				const struct prog_role *a = role_of(b->progs[i].name);
+
+				if ((int)i != hit && !(a && h && a->group == h->group))
+					continue;
 				b->refused |= 1u << i;
 				if ((int)i != hit && !b->progs[i].error[0])
 					snprintf(b->progs[i].error, sizeof(b->progs[i].error),
-						 "left out with %s", b->progs[hit].name);
+						 "left out with %s", hit_name);
 			}
 		}
 		return -EAGAIN;

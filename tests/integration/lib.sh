@@ -27,6 +27,18 @@ t_require() {
   fi
   echo "SKIP: $why"; exit 77
 }
+# The Falco stable ruleset lives outside the repository; tests take its path from
+# WARD_FALCO_RULES (.ci/run sets it). Sets FALCO, or returns 1 after saying why: unset or
+# missing outside CI skips that part, under CI (CI=true) it is a failure.
+t_falco_rules() {
+  FALCO=${WARD_FALCO_RULES:-}
+  if [ -n "$FALCO" ] && [ -f "$FALCO" ]; then return 0; fi
+  if [ "${CI:-}" = true ]; then
+    echo "FAIL: WARD_FALCO_RULES must name Falco's falco_rules.yaml under CI (got '${FALCO}')"; exit 1
+  fi
+  echo "SKIP: WARD_FALCO_RULES not set or missing (path to Falco's falco_rules.yaml; got '${FALCO}')"
+  return 1
+}
 t_need_root() { [ "$(id -u)" = 0 ] || t_require "needs root"; }
 
 t_ok() { T_PASSES=$((T_PASSES+1)); echo "ok - $*"; }

@@ -7,8 +7,7 @@
 . "$(dirname "$0")/runc.sh"
 . "$(dirname "$0")/agent_lib.sh"
 t_need_root
-FALCO=${WARD_FALCO_RULES:-$WARD_SRC/../shared/compat/falco_rules.yaml}
-[ -f "$FALCO" ] || { echo "FAIL: $FALCO missing"; exit 1; }
+t_falco_rules || exit 77
 
 # 1. the ruleset loads unchanged, every rule compiles
 "$WARD" rules validate "$FALCO" >"$T_TMP/validate.out" 2>&1; rc=$?

@@ -12,6 +12,10 @@ assert struct.calcsize(RAW) == 288, struct.calcsize(RAW)
 EXEC, CONNECT, MODULE, SNAPSHOT = 1, 15, 29, 64
 AF_INET, FD_IPV4 = 2, 3
 now = int(time.clock_gettime(time.CLOCK_BOOTTIME) * 1e9)
+# process start times: before now, distinct per pid, never negative (the field is unsigned),
+# whatever the uptime (a start of now - pid seconds went negative on hosts up < 70 min)
+def pstart(pid):
+    return now // 2 + pid * 1000
 
 def record(kind, nr, pid, comm, strs=(), ret=0, args=(0,) * 6, fd_type=0, remote=None,
            proto=0, ppid=1):
@@ -24,7 +28,7 @@ def record(kind, nr, pid, comm, strs=(), ret=0, args=(0,) * 6, fd_type=0, remote
     rfam, rport, raddr = remote if remote else (0, 0, b"")
     hdr = struct.pack(RAW, ABI, kind, 288 + len(body), nr, pid, pid, ppid, 0,
                       0, 0, 0, 0, 0xffffffff, pid, 0, pid,
-                      now, now - 10**9 * pid, 10**9, 0, ret, *args, 0, 0,
+                      now, pstart(pid), 10**9, 0, ret, *args, 0, 0,
                       0, 0, 0, 0, fd_type, rfam, 1 if fd_type else 0, proto,
                       0, 0, 0, b"", rfam, rport, 0, raddr.ljust(16, b"\0"),
                       0, 0, 0, comm.encode(), *lens, *flags)
