@@ -16,12 +16,16 @@ if ! "$WARD" trace --backend bpf --duration 1 --quiet 2>"$T_TMP/probe.err"; then
 fi
 capsh --supports=cap_bpf 2>/dev/null || t_require "capsh or the kernel lacks CAP_BPF"
 
-# drop every capability but $1 (comma-separated) from the bounding set, then run the rest
+# every capability of the bounding set but $1 (comma-separated)
+drop_list() {
+  capsh --print | sed -n 's/^Bounding set =//p' | tr ',' '\n' | sed '/^$/d' |
+    grep -vxF -f <(echo "$1" | tr ',' '\n') | paste -sd, -
+}
+# runs the rest with only $1 and a 64 KiB RLIMIT_MEMLOCK (capsh and prlimit exec: the pid
+# of a background run is the command's)
 run_with() {
-  local keep=$1; shift
-  local all drop
-  all=$(capsh --print | sed -n 's/^Bounding set =//p' | tr ',' '\n' | sed '/^$/d')
-  drop=$(echo "$all" | grep -vxF -f <(echo "$keep" | tr ',' '\n') | paste -sd, -)
+  local drop
+  drop=$(drop_list "$1"); shift
   capsh --drop="$drop" -- -c 'exec prlimit --memlock=65536:65536 "$@"' -- "$@"
 }
 KEEP=cap_bpf,cap_perfmon,cap_net_admin,cap_sys_ptrace,cap_dac_read_search
@@ -37,7 +41,9 @@ t_check "doctor: status ok with every program loaded (got $(jq -r .status "$T_TM
 # the agent with the default rules, under the same set, alerts on a shadow read
 OUT=$T_TMP/alerts.json
 WARD_AGENT_ERR=$T_TMP/agent.err
-run_with "$KEEP" "$WARD" agent --json >"$OUT" 2>"$WARD_AGENT_ERR" &
+DROP=$(drop_list "$KEEP")
+capsh --drop="$DROP" -- -c 'exec prlimit --memlock=65536:65536 "$@"' -- "$WARD" agent --json \
+  >"$OUT" 2>"$WARD_AGENT_ERR" &
 APID=$!
 t_on_exit "kill -KILL $APID 2>/dev/null || true"
 t_wait_for "grep -q 'sensor: ' '$WARD_AGENT_ERR'" 60 || { cat "$WARD_AGENT_ERR"; exit 1; }
