@@ -8,7 +8,7 @@ CMAKE_FLAGS ?=
 CC := clang
 export CC
 
-.PHONY: all deps run test asan fuzz bench clean install
+.PHONY: all deps run test asan fuzz bench clean install uninstall
 
 all: deps
 	@echo "==> configure ($(BUILD))"
@@ -47,10 +47,13 @@ bench: all
 	@scripts/deps.sh bench
 	@bench/run.sh $(BUILD)
 
+# PREFIX (default /usr/local) and DESTDIR as usual; the systemd unit goes to
+# $(PREFIX)/lib/systemd/system
 install: all
-	install -m 0755 $(BUILD)/ward /usr/local/bin/ward
-	install -d /etc/ward /usr/local/share/ward/rules
-	cp -r rules/. /usr/local/share/ward/rules/
+	@scripts/install.sh $(BUILD)
+
+uninstall:
+	@scripts/install.sh $(BUILD) uninstall
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD)

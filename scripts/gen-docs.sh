@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ward=${1:?usage: $0 WARD_BINARY [--check]}; check=${2:-}
-order=(00-intro trace doctor agent rules alerts respond fim scan db config 99-docs)
+order=(00-intro trace doctor agent deploy rules alerts respond fim scan db config 99-docs)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 {
