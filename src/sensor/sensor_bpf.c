@@ -6,7 +6,6 @@
  */
 #include "sensor/sensor_bpf.h"
 #include "common/err.h"
-#include "common/timeutil.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "tracer.skel.h"

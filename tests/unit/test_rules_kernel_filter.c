@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Which kill rules the kernel may decide (ward_rules_kernel_kills), table-driven, and
- * exactness: for every qualifying rule, a model of the BPF decision (bpf/tracer.bpf.c
- * kk_check, kk_sys_match, kk_path_check, kk_connect_enter) over a grid of events (exec by
+ * exactness: for every qualifying rule, a model of the BPF decision (bpf/tracer/kill*.bpf.c:
+ * kill__exec_check, kill__sys_match, kill__path_check, kill__connect_enter) over a grid of events (exec by
  * name and by path, open, connect, ptrace, setns, unshare, module load, clone) agrees with ward_rules_eval on every
  * one. */
 #include <arpa/inet.h>
