@@ -345,6 +345,14 @@ static void kk_detach(struct ward_bpf_sensor *b, int kind)
 	}
 }
 
+/* The sys_enter program that decides kill policies of kind. */
+static struct bpf_program *kk_enter_prog(const struct ward_bpf_sensor *b, int kind)
+{
+	return kind == WARD_KK_K_CONNECT ? b->skel->progs.sys_enter_kk_conn :
+	       kind == WARD_KK_K_CLONE ? b->skel->progs.sys_enter_kk_clone :
+	       b->skel->progs.sys_enter_kk;
+}
+
 /* Attaches kind's hooks; 0, or -errno when this kernel lacks one (nothing left attached). */
 static int kk_attach(struct ward_bpf_sensor *b, int kind)
 {
@@ -364,14 +372,11 @@ static int kk_attach(struct ward_bpf_sensor *b, int kind)
 		return prog_loaded(b, "sched_exec") ? 0 : -ENOTSUP;
 	if (b->kk_links[kind][0])
 		return 0;
-	if (!prog_loaded(b, kind == WARD_KK_K_CONNECT ? "sys_enter_kk_conn" :
-			    kind == WARD_KK_K_CLONE ? "sys_enter_kk_clone" : "sys_enter_kk"))
-		return -ENOTSUP;
+	if (bpf_program__fd(kk_enter_prog(b, kind)) < 0)
+		return -ENOTSUP; /* refused by this kernel */
 	for (int i = 0; i < 2 && tps[kind][i]; i++) {
-		struct bpf_program *prog = kind == WARD_KK_K_CONNECT ? b->skel->progs.sys_enter_kk_conn :
-					   kind == WARD_KK_K_CLONE ? b->skel->progs.sys_enter_kk_clone :
-					   b->skel->progs.sys_enter_kk;
-		struct bpf_link *l = bpf_program__attach_tracepoint(prog, "syscalls", tps[kind][i]);
+		struct bpf_link *l = bpf_program__attach_tracepoint(kk_enter_prog(b, kind), "syscalls",
+								    tps[kind][i]);
 
 		if (!l) {
 			err = -errno;
@@ -781,6 +786,8 @@ static void describe_hooks(const struct ward_bpf_sensor *b, const struct ward_se
 		[WARD_KK_K_SETNS] = "setns", [WARD_KK_K_UNSHARE] = "unshare",
 		[WARD_KK_K_MODULE] = "init_module/finit_module", [WARD_KK_K_CLONE] = "clone/clone3",
 	};
+	struct bpf_program *prog;
+	bool is_gate;
 	size_t l = 0;
 
 	out[0] = 0;
@@ -797,16 +804,15 @@ static void describe_hooks(const struct ward_bpf_sensor *b, const struct ward_se
 		return;
 	}
 	/* kill hooks: attached while policies of their kind exist */
+	prog = bpf_object__find_program_by_name(b->skel->obj, sp->name);
+	is_gate = prog == b->skel->progs.kk_connect4 || prog == b->skel->progs.kk_connect6;
 	for (int k = 1; k < WARD_KK_K_CNT; k++) {
-		bool mine = k == WARD_KK_K_CONNECT ? strstr(sp->name, "conn") != NULL :
-			    k == WARD_KK_K_CLONE ? strcmp(sp->name, "sys_enter_kk_clone") == 0 :
-			    strcmp(sp->name, "sys_enter_kk") == 0;
+		bool mine = prog == kk_enter_prog(b, k) || (is_gate && k == WARD_KK_K_CONNECT);
 
 		if (!mine || !b->kk_links[k][0] || !kk_names[k])
 			continue;
 		l += (size_t)snprintf(out + l, l < out_len ? out_len - l : 0, "%s%s %s", l ? ", " : "",
-				      strncmp(sp->name, "kk_", 3) == 0 ? "cgroup" : "sys_enter",
-				      kk_names[k]);
+				      is_gate ? "cgroup" : "sys_enter", kk_names[k]);
 		if (l >= out_len)
 			break;
 	}

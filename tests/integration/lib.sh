@@ -39,6 +39,12 @@ t_falco_rules() {
   echo "SKIP: WARD_FALCO_RULES not set or missing (path to Falco's falco_rules.yaml; got '${FALCO}')"
   return 1
 }
+# Every capability of the bounding set but those in $1 (comma-separated, capsh names), as
+# capsh --drop wants them.
+t_caps_all_but() {
+  capsh --print | sed -n 's/^Bounding set =//p' | tr ',' '\n' | sed '/^$/d' |
+    grep -vxF -f <(echo "$1" | tr ',' '\n') | paste -sd, -
+}
 t_need_root() { [ "$(id -u)" = 0 ] || t_require "needs root"; }
 
 t_ok() { T_PASSES=$((T_PASSES+1)); echo "ok - $*"; }

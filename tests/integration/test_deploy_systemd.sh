@@ -29,8 +29,7 @@ t_check "ExecStart runs the installed binary (got '$EXEC')" test "${EXEC%% *}" =
 t_check "hardening present: ProtectSystem=strict, NoNewPrivileges, no CAP_SYS_ADMIN/CAP_SYS_RESOURCE (caps: $CAPS)" \
   sh -c "[ '$(key ProtectSystem)' = strict ] && [ '$(key NoNewPrivileges)' = yes ] && ! echo '$CAPS' | grep -Eq 'SYS_ADMIN|SYS_RESOURCE'"
 
-keep=$(echo "$CAPS" | tr 'A-Z' 'a-z' | tr ' ' '\n' | sed '/^$/d')
-drop=$(capsh --print | sed -n 's/^Bounding set =//p' | tr ',' '\n' | sed '/^$/d' | grep -vxF -f <(echo "$keep") | paste -sd, -)
+drop=$(t_caps_all_but "$(echo "$CAPS" | tr 'A-Z ' 'a-z,')")
 bytes=$(( ${MEMLOCK%K} * 1024 ))
 OUT=$T_TMP/alerts.json; ERR=$T_TMP/agent.err
 read -r -a argv <<<"$EXEC"
