@@ -8,7 +8,7 @@ want=${1:-build}
 build_pkgs=(cmake make clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev
   libzstd-dev libyaml-dev libjansson-dev libarchive-dev libsqlite3-dev libssl-dev
   libmicrohttpd-dev libcurl4-openssl-dev libpcre2-dev libyara-dev libnftables-dev
-  libcmocka-dev)
+  libcmocka-dev libpq-dev)
 test_pkgs=(jq runc busybox-static docker.io iproute2 procps util-linux libclang-rt-14-dev
   python3 aide debootstrap rpm db5.3-util clang-16)
 bench_pkgs=(auditd bpftrace hyperfine aide)
