@@ -83,8 +83,10 @@ struct ward_bundle_report {
 };
 
 /* Verifies a bundle: every artifact listed once with matching size and SHA-256, nothing
- * unlisted, and the signature by pub (or, when pub is NULL, by the embedded hostkey.pub).
- * Returns 0, -WARD_E_INTEGRITY (r->failed names the artifact), -WARD_E_SYNTAX (not a
+ * unlisted, nothing but zero padding to the tar record after the end-of-archive marker, and
+ * the signature by pub (or, when pub is NULL, by the embedded hostkey.pub).
+ * Returns 0, -WARD_E_INTEGRITY (r->failed names the artifact; empty for data after the
+ * end-of-archive marker, r->msg names its offset), -WARD_E_SYNTAX (not a
  * bundle or a corrupt archive) or -WARD_E_LIMIT. r is filled in every case. */
 int ward_bundle_verify_file(const char *path, const struct ward_hostkey *pub,
 			    struct ward_bundle_report *r);

@@ -4,8 +4,10 @@
  * manifest size and total bytes are bounded, entries are streamed through SHA-256 and never
  * held in memory (except the manifest, signature and key, each bounded). Every artifact the
  * manifest lists must be present once with the listed size and hash, nothing unlisted may be
- * present, and the manifest must carry a valid signature. Not an extractor: nothing is ever
- * written to disk.
+ * present, and the manifest must carry a valid signature. After the end-of-archive marker only
+ * zero padding to the end of the tar record may follow: libarchive's tar reader stops at the
+ * marker, but `tar -i` and other readers go on and would find members we never checked.
+ * Not an extractor: nothing is ever written to disk.
  */
 #include "respond/bundle.h"
 
@@ -25,6 +27,17 @@
 #include <unistd.h>
 
 #define READ_BLOCK 10240
+/* tar's default record (blocking factor 20): GNU tar and bsdtar pad the archive to it */
+#define TAR_RECORD 10240u
+
+/* The tar reader is fed the uncompressed stream by hand (pull()) rather than opening the
+ * file itself, so that the bytes after the end-of-archive marker, which it never reads, can
+ * still be checked. */
+struct stream {
+	struct archive *raw;  /* the input with its zstd filter, read as one raw entry */
+	uint64_t delivered;   /* uncompressed bytes read from raw so far */
+	uint64_t nonzero_end; /* offset just past the last non-zero byte read */
+};
 
 struct seen {
 	uint64_t size;
@@ -157,7 +170,71 @@ static int check_manifest(json_t *seen, const struct ward_buf *man, json_t **roo
 	return 0;
 }
 
-static int verify_archive(struct archive *a, const struct ward_hostkey *pub,
+/* Next block of the uncompressed stream: 1 with data, 0 at its end, -1 on error. */
+static int stream_next(struct stream *s, const void **p, size_t *n)
+{
+	la_int64_t off;
+	int rc = archive_read_data_block(s->raw, p, n, &off);
+
+	if (rc == ARCHIVE_EOF)
+		return 0;
+	if (rc != ARCHIVE_OK)
+		return -1;
+	/* from the end back: data blocks stop at once, only zero runs are scanned whole */
+	for (size_t i = *n; i > 0; i--)
+		if (((const uint8_t *)*p)[i - 1]) {
+			s->nonzero_end = s->delivered + i;
+			break;
+		}
+	s->delivered += *n;
+	return 1;
+}
+
+static la_ssize_t pull(struct archive *tar, void *ud, const void **buf)
+{
+	struct stream *s = ud;
+	size_t n = 0;
+	int rc = stream_next(s, buf, &n);
+
+	if (rc < 0) {
+		archive_set_error(tar, EIO, "%s", archive_error_string(s->raw) ?
+							archive_error_string(s->raw) : "read error");
+		return -1;
+	}
+	return rc ? (la_ssize_t)n : 0;
+}
+
+/* After the tar reader's ARCHIVE_EOF: the rest of the stream must be zeros and end within
+ * the tar record the marker ends in. Reads at most one record past the marker. */
+static int check_tail(struct stream *s, struct archive *tar, struct ward_bundle_report *r)
+{
+	uint64_t end = (uint64_t)archive_filter_bytes(tar, 0);
+	uint64_t pad_end = (end + TAR_RECORD - 1) / TAR_RECORD * TAR_RECORD;
+	const void *p;
+	size_t n;
+	int rc;
+
+	while (s->nonzero_end <= end && s->delivered <= pad_end && (rc = stream_next(s, &p, &n)))
+		if (rc < 0)
+			return fail(r, -WARD_E_SYNTAX, NULL,
+				    "unreadable data after the end-of-archive marker at offset %llu: %s",
+				    (unsigned long long)end,
+				    archive_error_string(s->raw) ? archive_error_string(s->raw) :
+								   "read error");
+	if (s->nonzero_end > end)
+		return fail(r, -WARD_E_INTEGRITY, NULL,
+			    "data after the end-of-archive marker at offset %llu (non-zero bytes up "
+			    "to offset %llu): other tar readers would see entries verify did not check",
+			    (unsigned long long)end, (unsigned long long)s->nonzero_end);
+	if (s->delivered > pad_end)
+		return fail(r, -WARD_E_INTEGRITY, NULL,
+			    "more than zero padding after the end-of-archive marker at offset %llu "
+			    "(the %u-byte tar record ends at %llu)",
+			    (unsigned long long)end, TAR_RECORD, (unsigned long long)pad_end);
+	return 0;
+}
+
+static int verify_archive(struct archive *a, struct stream *st, const struct ward_hostkey *pub,
 			  struct ward_bundle_report *r)
 {
 	struct ward_buf man, sig, key;
@@ -226,6 +303,9 @@ static int verify_archive(struct archive *a, const struct ward_hostkey *pub,
 			   entries, archive_error_string(a) ? archive_error_string(a) : "read error");
 		goto out;
 	}
+	err = check_tail(st, a, r);
+	if (err)
+		goto out;
 	if (!man.len) {
 		err = fail(r, -WARD_E_SYNTAX, WARD_BUNDLE_MANIFEST, "no manifest.json: not a bundle");
 		goto out;
@@ -281,39 +361,66 @@ out:
 	return err;
 }
 
-static struct archive *reader_new(void)
+/* Opens the decompressing raw reader in s->raw (already opened on the input by the caller)
+ * and the tar reader that pulls from it, then verifies. what names the input in messages. */
+static int verify_stream(struct stream *s, const char *what, const struct ward_hostkey *pub,
+			 struct ward_bundle_report *r)
+{
+	struct archive_entry *e;
+	struct archive *tar;
+	int err;
+
+	if (archive_read_next_header(s->raw, &e) != ARCHIVE_OK)
+		return fail(r, -WARD_E_SYNTAX, NULL, "%s is unreadable: %s", what,
+			    archive_error_string(s->raw) ? archive_error_string(s->raw) :
+							   "unknown format");
+	tar = archive_read_new();
+	if (!tar)
+		return -ENOMEM;
+	/* only what the writer produces: tar, plain or zstd (the filter sits on s->raw) */
+	archive_read_support_format_tar(tar);
+	if (archive_read_open(tar, s, NULL, pull, NULL) != ARCHIVE_OK)
+		err = fail(r, -WARD_E_SYNTAX, NULL, "%s is not a tar archive: %s", what,
+			   archive_error_string(tar) ? archive_error_string(tar) : "unknown format");
+	else
+		err = verify_archive(tar, s, pub, r);
+	archive_read_free(tar);
+	return err;
+}
+
+static struct archive *raw_new(void)
 {
 	struct archive *a = archive_read_new();
 
 	if (!a)
 		return NULL;
-	/* Only what the writer produces: tar, plain or zstd. */
-	archive_read_support_format_tar(a);
 	archive_read_support_filter_zstd(a);
+	archive_read_support_format_raw(a);
 	return a;
 }
 
 int ward_bundle_verify_file(const char *path, const struct ward_hostkey *pub,
 			    struct ward_bundle_report *r)
 {
-	struct archive *a;
+	struct stream s = { 0 };
 	int fd, err;
 
 	memset(r, 0, sizeof(*r));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(r, -errno, NULL, "%s: %s", path, strerror(errno));
-	a = reader_new();
-	if (!a) {
+	s.raw = raw_new();
+	if (!s.raw) {
 		close(fd);
 		return -ENOMEM;
 	}
-	if (archive_read_open_fd(a, fd, READ_BLOCK) != ARCHIVE_OK)
+	if (archive_read_open_fd(s.raw, fd, READ_BLOCK) != ARCHIVE_OK)
 		err = fail(r, -WARD_E_SYNTAX, NULL, "%s is not a tar archive: %s", path,
-			   archive_error_string(a) ? archive_error_string(a) : "unknown format");
+			   archive_error_string(s.raw) ? archive_error_string(s.raw) :
+							 "unknown format");
 	else
-		err = verify_archive(a, pub, r);
-	archive_read_free(a);
+		err = verify_stream(&s, path, pub, r);
+	archive_read_free(s.raw);
 	close(fd);
 	return err;
 }
@@ -321,19 +428,20 @@ int ward_bundle_verify_file(const char *path, const struct ward_hostkey *pub,
 int ward_bundle_verify_mem(const void *data, size_t len, const struct ward_hostkey *pub,
 			   struct ward_bundle_report *r)
 {
-	struct archive *a;
+	struct stream s = { 0 };
 	int err;
 
 	memset(r, 0, sizeof(*r));
-	a = reader_new();
-	if (!a)
+	s.raw = raw_new();
+	if (!s.raw)
 		return -ENOMEM;
-	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK)
+	if (archive_read_open_memory(s.raw, data, len) != ARCHIVE_OK)
 		err = fail(r, -WARD_E_SYNTAX, NULL, "not a tar archive: %s",
-			   archive_error_string(a) ? archive_error_string(a) : "unknown format");
+			   archive_error_string(s.raw) ? archive_error_string(s.raw) :
+							 "unknown format");
 	else
-		err = verify_archive(a, pub, r);
-	archive_read_free(a);
+		err = verify_stream(&s, "the bundle", pub, r);
+	archive_read_free(s.raw);
 	return err;
 }
 

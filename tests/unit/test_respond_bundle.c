@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Forensic bundle manifest and signature: a written bundle verifies with the embedded and the
  * pinned key; a wrong key, one changed byte, a missing or an unlisted entry each fail and name
- * the culprit; writer name rules; key file permissions; short files are zero-padded. */
+ * the culprit; writer name rules; key file permissions; short files are zero-padded; nothing
+ * but zero padding may follow the end-of-archive marker. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -45,21 +46,26 @@ static int teardown(void **state)
 static const char art_a[] = "alpha artifact: MARKER-AAAA\n";
 static const char art_b[] = "beta artifact: MARKER-BBBB\n";
 
-/* Writes a bundle with two artifacts to name; returns its path. */
-static const char *make_bundle(const char *name)
+/* Writes a bundle with two artifacts to name (zstd-compressed if zstd); returns its path. */
+static const char *make_bundle_as(const char *name, bool zstd)
 {
 	struct ward_bundle_writer *w;
 	struct ward_hostkey *k;
 
 	snprintf(bundle, sizeof(bundle), "%s/%s", dir, name);
 	assert_int_equal(ward_hostkey_load(keypath, true, &k), 0);
-	assert_int_equal(ward_bundle_writer_open(bundle, false, &w), 0);
+	assert_int_equal(ward_bundle_writer_open(bundle, zstd, &w), 0);
 	assert_int_equal(ward_bundle_add(w, "proc/1/a.txt", art_a, strlen(art_a)), 0);
 	assert_int_equal(ward_bundle_add(w, "b.txt", art_b, strlen(art_b)), 0);
 	assert_int_equal(ward_bundle_finish(w, "{\"reason\":\"test-QQQQ\"}", k), 0);
 	ward_bundle_writer_free(w);
 	ward_hostkey_free(k);
 	return bundle;
+}
+
+static const char *make_bundle(const char *name)
+{
+	return make_bundle_as(name, false);
 }
 
 static void test_roundtrip(void **state)
@@ -279,6 +285,110 @@ static void test_short_fd_is_padded(void **state)
 	ward_bundle_report_free(&r);
 }
 
+/* A one-member tar (and its end-of-archive marker) in memory, zstd-compressed if zstd. */
+static size_t hidden_tar(char *buf, size_t cap, bool zstd)
+{
+	struct archive *out = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	size_t used = 0;
+
+	archive_write_set_format_ustar(out);
+	if (zstd)
+		assert_int_equal(archive_write_add_filter_zstd(out), ARCHIVE_OK);
+	archive_write_set_bytes_in_last_block(out, 1);
+	assert_int_equal(archive_write_open_memory(out, buf, cap, &used), ARCHIVE_OK);
+	archive_entry_set_pathname(e, "hidden.sh");
+	archive_entry_set_size(e, 3);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0755);
+	assert_int_equal(archive_write_header(out, e), ARCHIVE_OK);
+	assert_int_equal(archive_write_data(out, "id\n", 3), 3);
+	assert_int_equal(archive_write_close(out), ARCHIVE_OK);
+	archive_entry_free(e);
+	archive_write_free(out);
+	return used;
+}
+
+static void append(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_APPEND);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_size;
+}
+
+/* Verifies path, expects -WARD_E_INTEGRITY and a message naming the marker at offset at. */
+static void expect_tail_rejected(const char *path, long long at)
+{
+	struct ward_bundle_report r;
+	char want[64];
+
+	assert_int_equal(ward_bundle_verify_file(path, NULL, &r), -WARD_E_INTEGRITY);
+	snprintf(want, sizeof(want), "end-of-archive marker at offset %lld", at);
+	if (!strstr(r.msg, want))
+		fail_msg("%s: message \"%s\" lacks \"%s\"", path, r.msg, want);
+	ward_bundle_report_free(&r);
+}
+
+/* Issue 19 fault 10: anything after the end-of-archive marker other than zero padding to
+ * the tar record is refused (tar -i would list a member hidden there). */
+static void test_trailing_data(void **state)
+{
+	struct ward_bundle_report r;
+	static char member[16384], zeros[10240];
+	size_t mlen = hidden_tar(member, sizeof(member), false);
+	off_t end;
+
+	/* zero padding to the 10240-byte record, as GNU tar writes it, is fine */
+	make_bundle("padded.tar");
+	end = file_size(bundle);
+	assert_true(end % 10240 != 0);
+	append(bundle, zeros, (size_t)(10240 - end % 10240));
+	assert_int_equal(ward_bundle_verify_file(bundle, NULL, &r), 0);
+	ward_bundle_report_free(&r);
+	/* ... but not a block of zeros past it */
+	append(bundle, zeros, 512);
+	expect_tail_rejected(bundle, (long long)end);
+
+	/* a member appended after the marker */
+	make_bundle("appended.tar");
+	end = file_size(bundle);
+	append(bundle, member, mlen);
+	expect_tail_rejected(bundle, (long long)end);
+
+	/* one stray byte */
+	make_bundle("byte.tar");
+	end = file_size(bundle);
+	append(bundle, "x", 1);
+	expect_tail_rejected(bundle, (long long)end);
+
+	/* the marker cut to one zero block, then a member: libarchive stops at the first */
+	make_bundle("onezero.tar");
+	end = file_size(bundle);
+	assert_int_equal(truncate(bundle, end - 512), 0);
+	append(bundle, member, mlen);
+	expect_tail_rejected(bundle, (long long)(end - 512));
+
+	/* zstd: a second frame holding a member decompresses after the marker */
+	make_bundle_as("appended.tar.zst", true);
+	assert_int_equal(ward_bundle_verify_file(bundle, NULL, &r), 0);
+	ward_bundle_report_free(&r);
+	mlen = hidden_tar(member, sizeof(member), true);
+	append(bundle, member, mlen);
+	assert_int_equal(ward_bundle_verify_file(bundle, NULL, &r), -WARD_E_INTEGRITY);
+	assert_non_null(strstr(r.msg, "after the end-of-archive marker"));
+	ward_bundle_report_free(&r);
+}
+
 static void test_key_permissions(void **state)
 {
 	struct ward_hostkey *k;
@@ -305,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_writer_rules),
 		cmocka_unit_test(test_short_fd_is_padded),
 		cmocka_unit_test(test_key_permissions),
+		cmocka_unit_test(test_trailing_data),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
