@@ -27,8 +27,8 @@ run: all
 # so `make run` keeps an optimized binary.
 test:
 	@scripts/deps.sh test
-	@echo "==> configure ($(TEST_BUILD): tests, ASan+UBSan)"
-	@cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DWARD_TESTS=ON -DWARD_SANITIZE=ON >/dev/null
+	@echo "==> configure ($(TEST_BUILD): tests, ASan+UBSan, torture hooks)"
+	@cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DWARD_TESTS=ON -DWARD_SANITIZE=ON -DWARD_TORTURE=ON >/dev/null
 	@echo "==> build"
 	@cmake --build $(TEST_BUILD) -j $(JOBS)
 	@echo "==> tests (unit, fuzz corpora, integration); root and eBPF tests say why they skip"
