@@ -546,9 +546,12 @@ limit:
 	ward_buf_reset(&c->content);
 	while (c->content.len <= cap) {
 		ssize_t n;
+		int err = ward_buf_reserve(&c->content, 65536);
 
-		if (ward_buf_reserve(&c->content, 65536) < 0)
-			break;
+		/* out of memory (or the buffer's own bound): an error, never a silently short read */
+		if (err < 0)
+			return ward_diag_set(c->d, err, c->blobs[blob].name, 0, 0, "entry '%s': %s",
+					     path, ward_strerror(err));
 		n = rd(arg, c->content.data + c->content.len,
 		       c->content.cap - c->content.len - 1 < 65536 ? c->content.cap - c->content.len - 1
 								  : 65536);
