@@ -3,12 +3,13 @@
 BUILD ?= build
 TEST_BUILD ?= build-test
 FUZZ_BUILD ?= build-fuzz
+TSAN_BUILD ?= build-tsan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 CC := clang
 export CC
 
-.PHONY: all deps run test asan fuzz bench clean install uninstall
+.PHONY: all deps run test asan tsan fuzz bench clean install uninstall
 
 all: deps
 	@echo "==> configure ($(BUILD))"
@@ -36,6 +37,16 @@ test:
 
 asan: test
 
+# ThreadSanitizer cannot share a build with ASan: its own dir, only the binaries of the tests
+# labelled "threads" (CMakeLists.txt WARD_THREADED_TESTS), and only those tests.
+tsan:
+	@scripts/deps.sh test
+	@echo "==> configure ($(TSAN_BUILD): threaded tests, TSan)"
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DWARD_TESTS=ON -DWARD_TSAN=ON >/dev/null
+	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target ward_threaded_tests
+	@echo "==> tests labelled threads under TSan; any race report fails"
+	@scripts/tsan.sh $(TSAN_BUILD) $(CTEST_ARGS)
+
 fuzz:
 	@scripts/deps.sh test
 	@echo "==> configure ($(FUZZ_BUILD), libFuzzer)"
@@ -56,4 +67,4 @@ uninstall:
 	@scripts/install.sh $(BUILD) uninstall
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) $(TSAN_BUILD)
