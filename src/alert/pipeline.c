@@ -356,6 +356,9 @@ void ward_alerts_shutdown(struct ward_alerts *p)
 {
 	if (!p)
 		return;
+	/* detection is over: its counts go to the file before a slow webhook flush can hold
+	 * them back; the stop below writes again with the flush's results */
+	ward_metrics_server_write(p->msrv);
 	for (size_t i = 0; i < p->outs_cnt; i++)
 		p->outs[i]->close(p->outs[i]);
 	/* the metrics server goes last so its final file write counts the flushed alerts */
