@@ -279,8 +279,10 @@ int ward_agent_run(const struct ward_agent_opts *o)
 	ward_metrics_events_add(a.metrics, a.events - a.events_reported);
 	a.events_reported = a.events;
 	ward_agent_actions_finish(a.actions, a.alerts);
-	ward_info("agent: %llu events evaluated, %llu alerts sent",
-		  (unsigned long long)a.events, (unsigned long long)a.alerts_sent);
+	ward_alerts_report_pending(a.alerts);
+	ward_info("agent: %llu events evaluated, %llu alerts sent, %llu suppressed by rate limiting",
+		  (unsigned long long)a.events, (unsigned long long)a.alerts_sent,
+		  (unsigned long long)ward_metrics_suppressed(a.metrics));
 out:
 	ward_agent_actions_free(a.actions);
 	ward_alert_builder_free(a.builder);
