@@ -14,6 +14,7 @@
 #include "common/xalloc.h"
 #include "rules/rules.h"
 #include "agent/kernel_kill.h"
+#include "agent/pidfile.h"
 #include "sensor/session.h"
 
 #include <errno.h>
@@ -200,56 +201,14 @@ static int on_start(struct ward_session *s, void *arg)
 	return ward_agent_actions_start(a->actions);
 }
 
-static void write_pidfile(const char *path)
-{
-	char dir[512], buf[32];
-	char *slash;
-	int fd, n;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		mkdir(dir, 0755);
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		ward_warn("agent: cannot write pidfile %s: %s (ward rules reload will not find "
-			  "this agent)", path, strerror(errno));
-		return;
-	}
-	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (write(fd, buf, (size_t)n) != n)
-		ward_warn("agent: short write to %s", path);
-	close(fd);
-}
-
 int ward_agent_request_reload(const char *pidfile, char *msg, size_t msg_len)
 {
-	char buf[32] = "";
-	char *end;
-	long pid;
-	ssize_t n;
-	int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
+	pid_t pid = 0;
+	int err = ward_pidfile_signal(pidfile, SIGHUP, &pid, msg, msg_len);
 
-	if (fd < 0) {
-		snprintf(msg, msg_len, "no running agent: cannot open %s: %s", pidfile, strerror(errno));
-		return -errno;
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	pid = strtol(buf, &end, 10);
-	if (pid <= 1 || (*end && *end != '\n')) {
-		snprintf(msg, msg_len, "%s does not hold a pid", pidfile);
-		return -EINVAL;
-	}
-	if (kill((pid_t)pid, SIGHUP) < 0) {
-		snprintf(msg, msg_len, "cannot signal agent pid %ld: %s", pid, strerror(errno));
-		return -errno;
-	}
-	snprintf(msg, msg_len, "asked agent pid %ld to reload its rules", pid);
-	return 0;
+	if (!err)
+		snprintf(msg, msg_len, "asked agent pid %ld to reload its rules", (long)pid);
+	return err;
 }
 
 int ward_agent_run(const struct ward_agent_opts *o)
@@ -260,6 +219,7 @@ int ward_agent_run(const struct ward_agent_opts *o)
 	const char *min_prio = ward_config_str(o->cfg, "rules.min_priority");
 	const char *pidfile = o->pidfile ? o->pidfile : ward_config_str(o->cfg, "agent.pidfile");
 	const char *default_path = ward_rules_default_paths();
+	struct ward_pidfile *pf = NULL;
 	char msg[600];
 	int err;
 
@@ -277,9 +237,21 @@ int ward_agent_run(const struct ward_agent_opts *o)
 		ward_err("config: rules.min_priority: unknown priority '%s'", min_prio);
 		return -EINVAL;
 	}
+	/* first: a second agent must refuse before it binds ports or loads anything; replays
+	 * take a pidfile only when one is given on the command line */
+	if (pidfile[0] && (!o->replay_path || o->pidfile)) {
+		/* from here `ward rules reload` can find us; until the session installs its
+		 * handler a SIGHUP must not kill the agent (the rules are being loaded anyway) */
+		signal(SIGHUP, SIG_IGN);
+		err = ward_pidfile_acquire(pidfile, &pf, msg, sizeof(msg));
+		if (err) {
+			ward_err("agent: %s", msg);
+			return err;
+		}
+	}
 	err = load_rules(&a, &a.rs, false);
 	if (err)
-		return err;
+		goto out;
 	err = ward_alerts_setup(o->cfg, &a.alerts, &diag);
 	if (err) {
 		ward_err("outputs: %s", ward_diag_format(&diag, msg, sizeof(msg)));
@@ -291,8 +263,6 @@ int ward_agent_run(const struct ward_agent_opts *o)
 	if (err)
 		goto out;
 	compute_syscalls(&a);
-	if (!o->replay_path && pidfile[0])
-		write_pidfile(pidfile);
 
 	so.cfg = o->cfg;
 	so.read_path = o->replay_path;
@@ -305,15 +275,20 @@ int ward_agent_run(const struct ward_agent_opts *o)
 	so.arg = &a;
 	so.report_stats = true;
 	err = ward_session_run(&so);
+	/* the events drained after the last tick (live stop) count too */
+	ward_metrics_events_add(a.metrics, a.events - a.events_reported);
+	a.events_reported = a.events;
 	ward_agent_actions_finish(a.actions, a.alerts);
-	ward_info("agent: %llu events evaluated, %llu alerts sent",
-		  (unsigned long long)a.events, (unsigned long long)a.alerts_sent);
-	if (!o->replay_path && pidfile[0])
-		unlink(pidfile);
+	ward_alerts_report_pending(a.alerts);
+	ward_info("agent: %llu events evaluated, %llu alerts sent, %llu suppressed by rate limiting",
+		  (unsigned long long)a.events, (unsigned long long)a.alerts_sent,
+		  (unsigned long long)ward_metrics_suppressed(a.metrics));
 out:
 	ward_agent_actions_free(a.actions);
 	ward_alert_builder_free(a.builder);
 	ward_alerts_shutdown(a.alerts);
 	ward_rules_free(a.rs);
+	/* last: the agent is one instance until its outputs are flushed */
+	ward_pidfile_release(pf);
 	return err;
 }

@@ -28,7 +28,8 @@ struct ward_agent_opts {
  * outputs or sensor could not start. */
 int ward_agent_run(const struct ward_agent_opts *opts);
 
-/* Asks a running agent to reload its rules (SIGHUP to the pid in pidfile). */
+/* Asks a running agent to reload its rules: SIGHUP to the pid in pidfile, only after checking
+ * that this pid holds the pidfile's lock and runs a ward binary (see agent/pidfile.h). */
 int ward_agent_request_reload(const char *pidfile, char *msg, size_t msg_len);
 
 #endif

@@ -71,11 +71,14 @@ void ward_alert_build(struct ward_alert_builder *b, const struct ward_rule_match
 	}
 	out->ancestry = b->anc;
 	out->ancestry_cnt = n;
-	/* the kernel's drop counter only grows; report what is new since the last alert */
+	/* the kernel's drop counter only grows; report what is new since the last alert. A
+	 * loss flagged on this event may already be in an earlier alert's count (the counter
+	 * is read when the alert is built, not when the record was written), so it sets the
+	 * flag only: forcing the count to 1 made the sum exceed the counter. */
 	out->drops_since_last = drops_total > b->drops_at_last ? drops_total - b->drops_at_last : 0;
-	if (ev->drops_before && !out->drops_since_last)
-		out->drops_since_last = 1;
-	b->drops_at_last = drops_total;
+	out->is_after_drop = ev->drops_before != 0;
+	if (drops_total > b->drops_at_last)
+		b->drops_at_last = drops_total;
 }
 
 void ward_alert_set_actions(struct ward_alert_builder *b, struct ward_alert *a,

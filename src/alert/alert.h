@@ -104,7 +104,11 @@ struct ward_alert {
 	struct ward_alert_container container;
 	const struct ward_alert_proc *ancestry;
 	size_t ancestry_cnt;
-	uint64_t drops_since_last;       /* events the sensor lost since the previous alert */
+	uint64_t drops_since_last;       /* events the sensor lost since the previous alert:
+					    the counter's growth, so the sum over alerts is the
+					    counter exactly */
+	bool is_after_drop;              /* the kernel lost records just before this event
+					    (events_dropped is true even if the count is 0) */
 	const struct ward_alert_action *actions;
 	size_t actions_cnt;
 	uint64_t suppressed;             /* set by the rate limiter: alerts of this rule and

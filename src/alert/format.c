@@ -78,7 +78,7 @@ static void write_ward(struct ward_jw *w, const struct ward_alert *a)
 	}
 	ward_jw_arr_end(w);
 
-	ward_jw_kbool(w, "events_dropped", a->drops_since_last > 0);
+	ward_jw_kbool(w, "events_dropped", a->drops_since_last > 0 || a->is_after_drop);
 	ward_jw_kuint(w, "drops_since_last", a->drops_since_last);
 	ward_jw_kuint(w, "suppressed", a->suppressed);
 
@@ -177,6 +177,8 @@ int ward_alert_to_text(const struct ward_alert *a, struct ward_buf *b)
 	if (!err && a->drops_since_last)
 		err = ward_buf_printf(b, " (events dropped %llu)",
 				      (unsigned long long)a->drops_since_last);
+	else if (!err && a->is_after_drop)
+		err = ward_buf_puts(b, " (events dropped)");
 	if (err) {
 		b->len = start;
 		if (b->data)

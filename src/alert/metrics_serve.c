@@ -236,6 +236,17 @@ uint16_t ward_metrics_server_port(const struct ward_metrics_server *s)
 	return s ? s->port : 0;
 }
 
+void ward_metrics_server_write(struct ward_metrics_server *s)
+{
+	int err;
+
+	if (!s || !s->file)
+		return;
+	err = ward_metrics_write_file(s->m, s->file);
+	if (err)
+		ward_warn("metrics: cannot write %s: %s", s->file, ward_strerror(err));
+}
+
 void ward_metrics_server_stop(struct ward_metrics_server *s)
 {
 	if (!s)
@@ -249,7 +260,7 @@ void ward_metrics_server_stop(struct ward_metrics_server *s)
 		pthread_mutex_unlock(&s->lock);
 		pthread_join(s->thread, NULL);
 		/* the final counts, so a file reader after shutdown sees the totals */
-		ward_metrics_write_file(s->m, s->file);
+		ward_metrics_server_write(s);
 	}
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);

@@ -30,4 +30,9 @@ uint16_t ward_metrics_server_port(const struct ward_metrics_server *s);
 /* Stops the threads; writes the file one last time. Accepts NULL. */
 void ward_metrics_server_stop(struct ward_metrics_server *s);
 
+/* Writes the metrics file now (no-op without one, or for NULL); the shutdown calls it before
+ * the outputs' flush, which can take outputs.webhook's flush time, so the file holds the final
+ * detection counts even if the process is killed during that flush. */
+void ward_metrics_server_write(struct ward_metrics_server *s);
+
 #endif

@@ -7,6 +7,11 @@
  * timeouts, 408, 429, 5xx) are retried with exponential backoff; other 4xx answers are final.
  * At close the worker delivers what is queued, one attempt each, for at most flush_s seconds.
  *
+ * Ownership of a queued body: the ring slot owns it until ring_pop() moves it out (and clears
+ * the slot); whoever popped it frees it. Every path that removes an item (delivery, the full
+ * ring dropping its oldest, the flush deadline dropping the rest) goes through ring_pop, so
+ * webhook_close only frees what is still in the ring, and nothing twice.
+ *
  * Configured extra headers (authentication tokens, tenant ids) are sent on every request;
  * they were checked by ward_webhook_header_check and are never logged. TLS verifies the
  * server against the system store or a configured CA file/directory, and presents a client
@@ -145,6 +150,18 @@ static void deliver(struct out_webhook *w, const struct item *it)
 	}
 }
 
+/* Moves the oldest item out of the ring; the caller owns (and frees) it. Lock held. */
+static struct item ring_pop(struct out_webhook *w)
+{
+	struct item it = w->ring[w->head];
+
+	w->ring[w->head].body = NULL;
+	w->ring[w->head].len = 0;
+	w->head = (w->head + 1) % w->cap;
+	w->cnt--;
+	return it;
+}
+
 static void *worker(void *arg)
 {
 	struct out_webhook *w = arg;
@@ -160,17 +177,11 @@ static void *worker(void *arg)
 			/* out of flush time: what is left is dropped, and counted */
 			if (w->metrics)
 				ward_metrics_output_dropped(w->metrics, WARD_MO_WEBHOOK, w->cnt);
-			while (w->cnt) {
-				free(w->ring[w->head].body);
-				w->head = (w->head + 1) % w->cap;
-				w->cnt--;
-			}
+			while (w->cnt)
+				free(ring_pop(w).body);
 			break;
 		}
-		it = w->ring[w->head];
-		w->ring[w->head].body = NULL;
-		w->head = (w->head + 1) % w->cap;
-		w->cnt--;
+		it = ring_pop(w);
 		pthread_mutex_unlock(&w->lock);
 		deliver(w, &it);
 		free(it.body);
@@ -193,10 +204,7 @@ static int webhook_write(struct ward_output *o, const struct ward_alert *a, cons
 	copy[json_len] = '\0';
 	pthread_mutex_lock(&w->lock);
 	if (w->cnt == w->cap) {
-		free(w->ring[w->head].body);
-		w->ring[w->head].body = NULL;
-		w->head = (w->head + 1) % w->cap;
-		w->cnt--;
+		free(ring_pop(w).body);
 		if (w->metrics)
 			ward_metrics_output_dropped(w->metrics, WARD_MO_WEBHOOK, 1);
 	}
@@ -220,8 +228,10 @@ static void webhook_close(struct ward_output *o)
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
 
-	for (size_t i = 0; i < w->cap; i++)
-		free(w->ring[i].body);
+	/* the worker emptied the ring (delivered or dropped); this frees only what a failed
+	 * worker could have left, each slot owning at most one body */
+	while (w->cnt)
+		free(ring_pop(w).body);
 	free(w->ring);
 	curl_slist_free_all(w->headers);
 	curl_easy_cleanup(w->curl);

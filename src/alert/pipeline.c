@@ -13,6 +13,7 @@
 #include "common/xalloc.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -345,6 +346,42 @@ int ward_alerts_emit(struct ward_alerts *p, const struct ward_alert *in)
 	return WARD_ALERT_SENT;
 }
 
+static void log_pending(const char *rule, const char *workload, uint64_t held, void *arg)
+{
+	uint64_t *total = arg;
+
+	*total += held;
+	ward_warn("alerts: rate limiting held back %llu alert(s) of rule \"%s\" (workload %s) after its "
+		  "last alert", (unsigned long long)held, rule, workload);
+}
+
+static void sum_pending(const char *rule, const char *workload, uint64_t held, void *arg)
+{
+	(void)rule;
+	(void)workload;
+	*(uint64_t *)arg += held;
+}
+
+uint64_t ward_alerts_report_pending(struct ward_alerts *p)
+{
+	uint64_t shown = 0, all = 0;
+	size_t keys;
+
+	if (!p)
+		return 0;
+	pthread_mutex_lock(&p->lock);
+	keys = ward_ratelimit_pending(p->rl, WARD_RL_EXIT_KEYS_MAX, log_pending, &shown);
+	if (keys > WARD_RL_EXIT_KEYS_MAX) {
+		ward_ratelimit_pending(p->rl, SIZE_MAX, sum_pending, &all);
+		ward_warn("alerts: and %llu more held back under %zu more (rule, workload) keys",
+			  (unsigned long long)(all - shown), keys - WARD_RL_EXIT_KEYS_MAX);
+	} else {
+		all = shown;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return all;
+}
+
 struct ward_metrics *ward_alerts_metrics(struct ward_alerts *p) { return p->metrics; }
 uint16_t ward_alerts_metrics_port(const struct ward_alerts *p)
 {
@@ -356,6 +393,9 @@ void ward_alerts_shutdown(struct ward_alerts *p)
 {
 	if (!p)
 		return;
+	/* detection is over: its counts go to the file before a slow webhook flush can hold
+	 * them back; the stop below writes again with the flush's results */
+	ward_metrics_server_write(p->msrv);
 	for (size_t i = 0; i < p->outs_cnt; i++)
 		p->outs[i]->close(p->outs[i]);
 	/* the metrics server goes last so its final file write counts the flushed alerts */

@@ -38,6 +38,12 @@ uint16_t ward_alerts_metrics_port(const struct ward_alerts *p);
 /* Number of outputs configured. */
 size_t ward_alerts_output_count(const struct ward_alerts *p);
 
+/* Says, at exit, what the rate limiter held back after each key's last alert: a count no
+ * alert will ever carry (ward.suppressed is reported by the next alert that passes). Logs one
+ * line per such (rule, workload), at most WARD_RL_EXIT_KEYS_MAX, and returns the number of
+ * alerts held back that way. No emit may run concurrently. */
+uint64_t ward_alerts_report_pending(struct ward_alerts *p);
+
 /* Flushes outputs (the webhook gets a bounded time), stops the metrics server, frees.
  * Call after the last emit has returned; no emit may run concurrently. Accepts NULL. */
 void ward_alerts_shutdown(struct ward_alerts *p);

@@ -186,5 +186,23 @@ bool ward_ratelimit_check(struct ward_ratelimit *rl, const char *rule, const cha
 	return true;
 }
 
+size_t ward_ratelimit_pending(const struct ward_ratelimit *rl, size_t max,
+			      void (*fn)(const char *rule, const char *workload, uint64_t held,
+					 void *arg),
+			      void *arg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rl->cap; i++) {
+		const struct rl_entry *e = &rl->slots[i];
+
+		if (!e->hash || !e->suppressed)
+			continue;
+		if (n++ < max)
+			fn(e->rule, e->workload, e->suppressed, arg);
+	}
+	return n;
+}
+
 size_t ward_ratelimit_count(const struct ward_ratelimit *rl) { return rl->cnt; }
 uint64_t ward_ratelimit_evictions(const struct ward_ratelimit *rl) { return rl->evictions; }

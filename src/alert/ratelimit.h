@@ -33,6 +33,13 @@ void ward_ratelimit_free(struct ward_ratelimit *rl);
 bool ward_ratelimit_check(struct ward_ratelimit *rl, const char *rule, const char *workload,
 			  uint64_t now_ns, uint64_t *suppressed);
 
+/* Calls fn for each key with alerts held back since its last pass (the count no alert has
+ * reported yet), at most max keys. Returns the number of such keys, all of them counted. */
+size_t ward_ratelimit_pending(const struct ward_ratelimit *rl, size_t max,
+			      void (*fn)(const char *rule, const char *workload, uint64_t held,
+					 void *arg),
+			      void *arg);
+
 size_t ward_ratelimit_count(const struct ward_ratelimit *rl);      /* keys in use */
 uint64_t ward_ratelimit_evictions(const struct ward_ratelimit *rl);
 

@@ -137,6 +137,7 @@
 #define WARD_RL_RULE_MAX 128                 /* bytes of a rule name kept per bucket */
 #define WARD_RL_WORKLOAD_MAX 256             /* bytes of a workload kept per bucket */
 #define WARD_RL_PER_MIN_MAX 1000000          /* rules.rate_limit_per_min */
+#define WARD_RL_EXIT_KEYS_MAX 32             /* keys named at exit with unreported suppressions */
 #define WARD_METRICS_RULES_MAX 4096          /* rules with their own ward_alerts_total series */
 #define WARD_METRICS_CPUS_MAX 1024           /* ward_drops_total{cpu} series */
 #define WARD_METRICS_TEXT_MAX (4u << 20)     /* one rendered /metrics page */

@@ -18,7 +18,7 @@ const struct ward_cfg_key ward_cfg_keys[] = {
 	{ "containers.podman_storage", WARD_CFG_STR, "/var/lib/containers/storage",
 	  "podman's containers/storage root, read for podman container names and images; empty disables" },
 
-	{ "agent.pidfile", WARD_CFG_STR, "/run/ward/agent.pid", "where the agent writes its pid (ward rules reload reads it)" },
+	{ "agent.pidfile", WARD_CFG_STR, "/run/ward/agent.pid", "the agent's pid and single-instance lock (ward rules reload reads it and checks the lock)" },
 	{ "agent.hostname", WARD_CFG_STR, "", "hostname in alerts; empty = the machine's" },
 
 	{ "rules.files", WARD_CFG_LIST, "", "rule files or directories, loaded in order; empty = built-in defaults" },

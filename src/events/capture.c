@@ -83,6 +83,24 @@ int ward_capture_close(struct ward_capture_writer *w)
 	return err;
 }
 
+/* fread that survives signals: replaying a pipe (a FIFO, another process's output) blocks in
+ * read, and the agent's SIGHUP/SIGUSR1 handlers (no SA_RESTART) would cut it short and make
+ * a well-formed stream look truncated. */
+static size_t read_full(FILE *f, void *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		size_t k = fread((char *)buf + got, 1, n - got, f);
+
+		got += k;
+		if (got == n || !ferror(f) || errno != EINTR)
+			break;
+		clearerr(f);
+	}
+	return got;
+}
+
 int ward_capture_open(const char *path, struct ward_capture_reader **out, struct ward_diag *diag)
 {
 	struct ward_capture_reader *r;
@@ -99,7 +117,7 @@ int ward_capture_open(const char *path, struct ward_capture_reader **out, struct
 		free(r);
 		return -ENOMEM;
 	}
-	if (fread(&r->hdr, sizeof(r->hdr), 1, r->f) != 1 ||
+	if (read_full(r->f, &r->hdr, sizeof(r->hdr)) != sizeof(r->hdr) ||
 	    memcmp(r->hdr.magic, WARD_CAPTURE_MAGIC, 8) != 0) {
 		ward_capture_free(r);
 		return ward_diag_set(diag, -WARD_E_SYNTAX, path, 0, 0,
@@ -128,7 +146,7 @@ int ward_capture_next(struct ward_capture_reader *r, const void **rec, size_t *l
 		      struct ward_diag *diag)
 {
 	uint32_t n;
-	size_t got = fread(&n, 1, sizeof(n), r->f);
+	size_t got = read_full(r->f, &n, sizeof(n));
 
 	if (got == 0 && feof(r->f))
 		return 0;
@@ -140,7 +158,7 @@ int ward_capture_next(struct ward_capture_reader *r, const void **rec, size_t *l
 		return ward_diag_set(diag, -WARD_E_SYNTAX, r->path, 0, 0,
 				     "record of %u bytes at byte %llu exceeds the %u-byte limit", n,
 				     (unsigned long long)r->offset, WARD_CAPTURE_MAX_RECORD);
-	if (fread(r->buf, 1, n, r->f) != n)
+	if (read_full(r->f, r->buf, n) != n)
 		return ward_diag_set(diag, -WARD_E_SYNTAX, r->path, 0, 0,
 				     "truncated record at byte %llu", (unsigned long long)r->offset);
 	r->offset += sizeof(n) + n;

@@ -100,8 +100,13 @@ void ward_session_print_stats(struct ward_session *s, FILE *f)
 		for (uint32_t i = 0; i < st.ncpu && i < 256; i++)
 			fprintf(f, " cpu%u=%llu/%llu", i, (unsigned long long)st.events_cpu[i],
 				(unsigned long long)st.drops_cpu[i]);
-	} else {
+	} else if (s->reader) {
 		fprintf(f, "ward: counters: replay records=%llu", (unsigned long long)s->records);
+	} else {
+		/* a live start that failed before the sensor opened: no counters to speak of */
+		fprintf(f, "ward: counters: none (the sensor did not start)\n");
+		fflush(f);
+		return;
 	}
 	fprintf(f, " decoded=%llu malformed=%llu proc_table=%zu/%zu\n",
 		(unsigned long long)ds.decoded,
