@@ -137,9 +137,16 @@ int ward_fim_db_open(const char *path, struct ward_fim_db_reader **out, struct w
 	}
 	sqlite3_busy_timeout(r->db, 5000);
 	err = meta_get(r->db, "version", &st);
+	if (err == -WARD_E_NOTFOUND) {
+		/* the table is there but its row is gone: SQLite has no error to report */
+		err = ward_diag_set(diag, -WARD_E_INTEGRITY, path, 0, 0,
+				    "baseline meta 'version' is missing: the baseline was modified "
+				    "or is not a ward fim baseline; refusing to trust it");
+		goto fail;
+	}
 	if (err) {
 		err = ward_diag_set(diag, -WARD_E_INTEGRITY, path, 0, 0,
-				    "not a ward fim baseline (no meta version): %s",
+				    "not a ward fim baseline (no meta table): %s",
 				    sqlite3_errmsg(r->db));
 		goto fail;
 	}
@@ -374,16 +381,17 @@ static int meta_put(sqlite3 *db, const char *k, const void *blob_v, int len, int
 int ward_fim_db_commit(struct ward_fim_db_writer *w, struct ward_diag *diag)
 {
 	uint8_t root[WARD_FIM_MAC_LEN];
+	int64_t created = (int64_t)time(NULL);
 	int err, fd;
 
-	if (ward_fim_mac_root_end(w->m, w->cnt, root)) {
+	if (ward_fim_mac_root_end(w->m, w->cnt, created, root)) {
 		err = ward_diag_set(diag, -EIO, w->tmp, 0, 0, "HMAC failed");
 		goto fail;
 	}
 	if (meta_put(w->db, "version", NULL, 0, WARD_FIM_DB_VERSION, NULL) ||
 	    meta_put(w->db, "hash_bit", NULL, 0, w->hash_bit, NULL) ||
 	    meta_put(w->db, "count", NULL, 0, (int64_t)w->cnt, NULL) ||
-	    meta_put(w->db, "created", NULL, 0, (int64_t)time(NULL), NULL) ||
+	    meta_put(w->db, "created", NULL, 0, created, NULL) ||
 	    meta_put(w->db, "root", root, WARD_FIM_MAC_LEN, 0, NULL) ||
 	    meta_put(w->db, "key_id", NULL, 0, 0, ward_fim_mac_key_id(w->m)) ||
 	    sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {

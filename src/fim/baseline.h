@@ -18,7 +18,7 @@
 #include "fim/entry.h"
 #include "fim/mac.h"
 
-#define WARD_FIM_DB_VERSION 1
+#define WARD_FIM_DB_VERSION 2 /* 2: the root MAC covers meta.created */
 
 /* The columns of one row as SQLite returns them. */
 struct ward_fim_rowcols {

@@ -159,6 +159,7 @@ int ward_fim_run(const struct ward_fim_run_opts *o, struct ward_fim_summary *sum
 		err = ward_fim_db_open(o->db_path, &base, diag);
 		if (err)
 			goto out;
+		sum->baseline_created = ward_fim_db_created(base);
 		if (strcmp(ward_fim_db_key_id(base), ward_fim_mac_key_id(r.verify)) != 0) {
 			err = ward_diag_set(diag, -WARD_E_INTEGRITY, o->db_path, 0, 0,
 					    "baseline was written with key id %s but %s has id %s; "

@@ -204,7 +204,7 @@ int ward_fim_mac_row(struct ward_fim_mac *m, const struct ward_fim_entry *e,
 
 int ward_fim_mac_root_begin(struct ward_fim_mac *m, uint32_t hash_bit)
 {
-	uint8_t hdr[20] = "ward-fim-root-v1";
+	uint8_t hdr[20] = "ward-fim-root-v2";
 
 	put(hdr, 16, hash_bit, 4);
 	if (EVP_MAC_init(m->root, NULL, 0, NULL) != 1 ||
@@ -218,12 +218,14 @@ void ward_fim_mac_root_add(struct ward_fim_mac *m, const uint8_t mac[WARD_FIM_MA
 	EVP_MAC_update(m->root, mac, WARD_FIM_MAC_LEN);
 }
 
-int ward_fim_mac_root_end(struct ward_fim_mac *m, uint64_t cnt, uint8_t out[WARD_FIM_MAC_LEN])
+int ward_fim_mac_root_end(struct ward_fim_mac *m, uint64_t cnt, int64_t created,
+			  uint8_t out[WARD_FIM_MAC_LEN])
 {
-	uint8_t c[8];
+	uint8_t c[16];
 	size_t n = 0;
 
 	put(c, 0, cnt, 8);
+	put(c, 8, (uint64_t)created, 8);
 	if (EVP_MAC_update(m->root, c, sizeof(c)) != 1 ||
 	    EVP_MAC_final(m->root, out, &n, WARD_FIM_MAC_LEN) != 1 || n != WARD_FIM_MAC_LEN)
 		return -EIO;

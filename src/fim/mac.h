@@ -39,10 +39,12 @@ int ward_fim_row_encode(const struct ward_fim_entry *e, uint8_t *out, size_t cap
 int ward_fim_mac_row(struct ward_fim_mac *m, const struct ward_fim_entry *e,
 		     uint8_t out[WARD_FIM_MAC_LEN]);
 
-/* Root chain: begin, add each row MAC in path order, end with the row count. */
+/* Root chain: begin, add each row MAC in path order, end with the row count and the
+ * creation time, so neither meta value can be edited without breaking the root. */
 int ward_fim_mac_root_begin(struct ward_fim_mac *m, uint32_t hash_bit);
 void ward_fim_mac_root_add(struct ward_fim_mac *m, const uint8_t mac[WARD_FIM_MAC_LEN]);
-int ward_fim_mac_root_end(struct ward_fim_mac *m, uint64_t cnt, uint8_t out[WARD_FIM_MAC_LEN]);
+int ward_fim_mac_root_end(struct ward_fim_mac *m, uint64_t cnt, int64_t created,
+			  uint8_t out[WARD_FIM_MAC_LEN]);
 
 /* Constant-time comparison. */
 bool ward_fim_mac_equal(const uint8_t *a, const uint8_t *b);

@@ -297,6 +297,13 @@ int ward_fim_report_end(struct ward_fim_report *r, const struct ward_fim_summary
 		ward_jw_kuint(&w, "changed", s->changed);
 		ward_jw_kuint(&w, "errors", s->errors);
 		ward_jw_kuint(&w, "unverified", s->unverified);
+		if (s->baseline_created > 0) {
+			char ts[48];
+
+			ward_jw_kstr(&w, "baseline_created",
+				     ward_time_fmt((uint64_t)s->baseline_created * 1000000000ull, ts,
+						   sizeof(ts)));
+		}
 		ward_jw_obj_end(&w);
 		ward_buf_puts(&r->b, "}\n");
 	} else {

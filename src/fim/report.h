@@ -19,6 +19,7 @@ enum ward_fim_kind { WARD_FIM_ADDED, WARD_FIM_REMOVED, WARD_FIM_CHANGED, WARD_FI
 
 struct ward_fim_summary {
 	uint64_t files, added, removed, changed, errors, unverified;
+	int64_t baseline_created; /* seconds since the epoch, covered by the root MAC; 0: init */
 };
 
 struct ward_fim_report {

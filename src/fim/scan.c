@@ -495,13 +495,14 @@ static int verify_root(struct scan *s)
 {
 	uint8_t root[WARD_FIM_MAC_LEN];
 
-	if (ward_fim_mac_root_end(s->o->verify, s->rows_seen, root))
+	if (ward_fim_mac_root_end(s->o->verify, s->rows_seen, ward_fim_db_created(s->o->base),
+				  root))
 		return -EIO;
 	if (s->rows_seen != ward_fim_db_count(s->o->base) ||
 	    !ward_fim_mac_equal(root, ward_fim_db_root(s->o->base)))
 		return ward_diag_set(&s->diag, -WARD_E_INTEGRITY, "", 0, 0,
 				     "baseline was modified: rows were added, deleted or "
-				     "reordered (%llu rows, meta says %llu; root HMAC %s)",
+				     "reordered, or its count or creation time edited (%llu rows, meta says %llu; root HMAC %s)",
 				     (unsigned long long)s->rows_seen,
 				     (unsigned long long)ward_fim_db_count(s->o->base),
 				     ward_fim_mac_equal(root, ward_fim_db_root(s->o->base)) ?

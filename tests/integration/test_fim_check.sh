@@ -118,11 +118,24 @@ rc=0; "$WARD" fim check "${F[@]}" >/dev/null 2>"$T_TMP/t2.err" || rc=$?
 t_check "deleted row: exit 2" test "$rc" = 2
 t_check "deleted row: clear message" grep -q "rows were added, deleted or reordered" "$T_TMP/t2.err"
 cp "$T_TMP/good.db" "$DB"
+sqlite3 "$DB" "UPDATE meta SET v = v - 86400 WHERE k = 'created'"
+rc=0; "$WARD" fim check "${F[@]}" >/dev/null 2>"$T_TMP/t4.err" || rc=$?
+t_check "edited meta.created: exit 2 ($rc)" test "$rc" = 2
+t_check "edited meta.created: clear message" grep -q "creation time edited" "$T_TMP/t4.err"
+cp "$T_TMP/good.db" "$DB"
+sqlite3 "$DB" "DELETE FROM meta"
+rc=0; "$WARD" fim check "${F[@]}" >/dev/null 2>"$T_TMP/t5.err" || rc=$?
+t_check "deleted meta rows: exit 2 ($rc)" test "$rc" = 2
+t_check "deleted meta rows: names the missing row" grep -q "meta 'version' is missing" "$T_TMP/t5.err"
+t_check "deleted meta rows: no 'not an error'" bash -c "! grep -qi 'not an error' '$T_TMP/t5.err'"
+cp "$T_TMP/good.db" "$DB"
 head -c 32 /dev/urandom >"$T_TMP/other.key"; chmod 600 "$T_TMP/other.key"
 rc=0; "$WARD" fim check --db "$DB" --key "$T_TMP/other.key" --path "$R" >/dev/null 2>"$T_TMP/t3.err" || rc=$?
 t_check "wrong key: exit 2 with message" grep -q "refusing to trust it" "$T_TMP/t3.err"
 rc=0; "$WARD" fim check "${F[@]}" >/dev/null 2>&1 || rc=$?
 t_check "restored baseline verifies again" test "$rc" = 0
+"$WARD" fim check --json "${F[@]}" >"$T_TMP/c4.json" 2>/dev/null || true
+t_check "summary says when the baseline was made" jq -e '.summary.baseline_created | test("^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T")' "$T_TMP/c4.json"
 
 # --- permission errors are reported, not mistaken for removals -----------------------------
 U=$T_TMP/unpriv; mkdir -p "$U/tree/locked"; echo s >"$U/tree/locked/secret"; echo p >"$U/tree/pub"
