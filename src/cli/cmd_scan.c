@@ -46,6 +46,8 @@ static void scan_help(FILE *out)
 "      --json             same as --format json\n"
 "  -o, --output FILE      write the report to FILE instead of stdout\n"
 "  -q, --quiet            no progress line and no warnings on stderr\n"
+"      --files            (image, json) list the final filesystem too: every path with\n"
+"                         its type, mode, size, sha256 or symlink target, and layer\n"
 "\n"
 "Policy:\n"
 "      --severity LIST    report only these severities: comma-separated CRITICAL, HIGH,\n"
@@ -77,7 +79,7 @@ static void scan_help(FILE *out)
 }
 
 enum { O_JSON = 256, O_SEV, O_EXIT, O_UNFIXED, O_IGNORE, O_VEX, O_DB, O_SECRULES, O_YARA,
-       O_NOSECRETS, O_NOMALWARE, O_DOCKER };
+       O_NOSECRETS, O_NOMALWARE, O_DOCKER, O_FILES };
 
 static const struct option OPTS[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -95,6 +97,7 @@ static const struct option OPTS[] = {
 	{ "no-secrets", no_argument, NULL, O_NOSECRETS },
 	{ "no-malware", no_argument, NULL, O_NOMALWARE },
 	{ "docker", required_argument, NULL, O_DOCKER },
+	{ "files", no_argument, NULL, O_FILES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -104,7 +107,7 @@ struct args {
 	const char *output, *ignorefile, *vex, *db, *secret_rules, *docker;
 	const char *yara[MAX_YARA_PATHS];
 	size_t yara_cnt;
-	bool quiet, no_secrets, no_malware;
+	bool quiet, no_secrets, no_malware, files;
 	int exit_code;
 	struct ward_report_opts ro;
 };
@@ -169,6 +172,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case O_NOSECRETS: a->no_secrets = true; break;
 		case O_NOMALWARE: a->no_malware = true; break;
 		case O_DOCKER: a->docker = optarg; break;
+		case O_FILES: a->files = true; break;
 		case 'h': scan_help(stdout); return -1;
 		default:
 			return ward_cli_usage_error("scan", "unknown option");
@@ -283,6 +287,8 @@ static int scan_run(struct ward_ctx *ctx, int argc, char **argv)
 		return ward_cli_usage_error("scan", "--docker NAME goes with 'image' and no PATH");
 	if (!a.docker && !target)
 		return ward_cli_usage_error("scan", "%s needs a path", what);
+	if (a.files && (strcmp(what, "image") || a.fmt != WARD_REPORT_JSON))
+		return ward_cli_usage_error("scan", "--files goes with 'image' and --format json");
 	if (a.quiet)
 		ward_log_set_level(WARD_LOG_ERROR);
 
@@ -301,6 +307,7 @@ static int scan_run(struct ward_ctx *ctx, int argc, char **argv)
 	so.secrets = sec;
 	so.malware = mal;
 	so.progress = !a.quiet && isatty(STDERR_FILENO);
+	so.files = a.files;
 	if (a.docker)
 		rc = ward_scan_docker(&so, a.docker, &r, &d);
 	else if (!strcmp(what, "image"))

@@ -39,7 +39,11 @@
 #define WARD_SCAN_MAX_PATH 4096                 /* bytes in one archive entry name */
 #define WARD_SCAN_MAX_PATH_DEPTH 128            /* components in one entry name */
 #define WARD_SCAN_MAX_ENTRY_BYTES (64ull << 30) /* a tar header claiming more is hostile */
-#define WARD_SCAN_MAX_ENTRIES (2u << 20)        /* entries over all layers (16 B each kept) */
+#define WARD_SCAN_MAX_ENTRIES (2u << 20)        /* entries over all layers (32 B each kept) */
+#define WARD_SCAN_MAX_NAME_BYTES (256u << 20)   /* entry names and link targets kept */
+#define WARD_SCAN_MAX_NODES (4u << 20)          /* names of the replayed filesystem */
+#define WARD_SCAN_MAX_SYMLINKS 40               /* followed resolving one path, as Linux */
+#define WARD_SCAN_MAX_RESOLVE 8192              /* components walked resolving one path */
 #define WARD_SCAN_MAX_LAYERS 512
 #define WARD_SCAN_MAX_LAYER_BYTES (256ull << 30) /* uncompressed bytes of one layer */
 #define WARD_SCAN_MAX_RATIO 1000                /* uncompressed:compressed, once past... */

@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/hash.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -29,6 +30,8 @@
 #define MAX_JSON_BLOBS 256
 #define MAX_INDEX_DEPTH 4
 #define CHUNK 65536
+#define MAX_ALIASES 1024     /* symlinks kept from the outer tar */
+#define MAX_ALIAS_HOPS 8
 
 struct json_blob {
 	char *name;
@@ -147,6 +150,22 @@ static void add_order(struct img *m, const char *name, const char *digest)
 	m->digests = ward_xreallocarray(m->digests, m->order_cnt + 1, sizeof(char *));
 	m->order[m->order_cnt] = ward_xstrdup(name);
 	m->digests[m->order_cnt++] = digest ? ward_xstrdup(digest) : NULL;
+}
+
+/* Appends blob b at the next layer position. */
+static void push_order(struct ward_scan_ctx *c, uint32_t b)
+{
+	c->order = ward_xreallocarray(c->order, c->order_cnt + 1, sizeof(*c->order));
+	c->blobs[b].idx = (int)c->order_cnt;
+	c->order[c->order_cnt++] = b;
+}
+
+static int find_blob(const struct ward_scan_ctx *c, const char *name)
+{
+	for (size_t k = 0; k < c->blob_cnt; k++)
+		if (!strcmp(c->blobs[k].name, name))
+			return (int)k;
+	return -1;
 }
 
 /* ---- layer order from docker's manifest.json ---- */
@@ -316,10 +335,17 @@ static int scan_layout(struct ward_scan_ctx *c, const char *dir)
 		close(fd);
 	rc = resolve(&m, false, fd >= 0);
 	for (size_t i = 0; rc == 0 && i < m.order_cnt; i++) {
-		uint32_t b = ward_scan_blob_add(c, m.order[i]);
+		int known = find_blob(c, m.order[i]);
+		uint32_t b;
 		struct fd_src *s;
 
-		c->blobs[b].idx = (int)i;
+		/* a layer listed twice is applied twice (tree.c), read once */
+		if (known >= 0) {
+			push_order(c, (uint32_t)known);
+			continue;
+		}
+		b = ward_scan_blob_add(c, m.order[i]);
+		push_order(c, b);
 		c->blobs[b].digest = m.digests[i] ? ward_xstrdup(m.digests[i]) : NULL;
 		fd = open_beneath(m.dirfd, m.order[i]);
 		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -370,6 +396,123 @@ static ssize_t outer_read(void *arg, const void **buf)
 	return n;
 }
 
+/*
+ * Names of the outer tar seen so far. Two entries with one name are read differently by
+ * the tools an image goes through (docker load extracts the tar, so the last one wins;
+ * skopeo and podman look a name up and take the first), so such an archive is refused:
+ * whichever copy ward scanned, a runtime may run the other.
+ */
+struct seen {
+	char **name;
+	bool *is_dir;
+	uint32_t *slot;           /* open addressing, index + 1 */
+	size_t cnt, nslot;
+};
+
+static uint32_t *seen_find(struct seen *t, const char *name)
+{
+	size_t i = ward_hash64(name, strlen(name)) & (t->nslot - 1);
+
+	while (t->slot[i] && strcmp(t->name[t->slot[i] - 1], name))
+		i = (i + 1) & (t->nslot - 1);
+	return &t->slot[i];
+}
+
+/* 0, or -WARD_E_SYNTAX when name was seen and the two are not both directories. */
+static int seen_add(struct ward_scan_ctx *c, struct seen *t, const char *name, bool is_dir)
+{
+	uint32_t *sl;
+
+	if (t->cnt >= WARD_SCAN_MAX_ENTRIES)
+		return ward_diag_set(c->d, -WARD_E_LIMIT, c->r->target, 0, 0,
+				     "more than %u entries in the archive", WARD_SCAN_MAX_ENTRIES);
+	if (2 * (t->cnt + 1) > t->nslot) {
+		size_t old = t->nslot;
+		uint32_t *os = t->slot;
+
+		t->nslot = old ? old * 4 : 256;
+		t->slot = ward_xcalloc(t->nslot, sizeof(*t->slot));
+		for (size_t i = 0; i < old; i++)
+			if (os[i])
+				*seen_find(t, t->name[os[i] - 1]) = os[i];
+		free(os);
+	}
+	sl = seen_find(t, name);
+	if (*sl) {
+		if (is_dir && t->is_dir[*sl - 1])
+			return 0;
+		return ward_diag_set(c->d, -WARD_E_SYNTAX, c->r->target, 0, 0,
+				     "entry '%.300s' appears twice in the archive: docker load keeps "
+				     "the last copy, skopeo and podman read the first; refusing an "
+				     "ambiguous image", name);
+	}
+	t->name = ward_xreallocarray(t->name, t->cnt + 1, sizeof(*t->name));
+	t->is_dir = ward_xreallocarray(t->is_dir, t->cnt + 1, sizeof(*t->is_dir));
+	t->name[t->cnt] = ward_xstrdup(name);
+	t->is_dir[t->cnt] = is_dir;
+	*sl = (uint32_t)++t->cnt;
+	return 0;
+}
+
+static void seen_free(struct seen *t)
+{
+	for (size_t i = 0; i < t->cnt; i++)
+		free(t->name[i]);
+	free(t->name);
+	free(t->is_dir);
+	free(t->slot);
+}
+
+/*
+ * Older docker save writes a layer that occurs twice once and the second as a symlink
+ * ("<id2>/layer.tar -> ../<id1>/layer.tar"); docker load follows it inside the archive.
+ * Kept as aliases: the symlink's name and its target resolved against its directory,
+ * ".." stopping at the archive's root as it does for docker load.
+ */
+struct alias {
+	char *name, *target;
+};
+
+static int alias_target(const char *name, const char *link, char *out, size_t out_len)
+{
+	size_t o = 0;
+	const char *sl = strrchr(name, '/');
+	char tmp[WARD_SCAN_MAX_PATH];
+	int n;
+
+	if (*link == '/')
+		n = snprintf(tmp, sizeof(tmp), "%s", link);
+	else
+		n = snprintf(tmp, sizeof(tmp), "%.*s/%s", sl ? (int)(sl - name) : 0, name, link);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return -1;
+	for (char *p = tmp, *e; *p; p = e + (*e != '\0')) {
+		size_t len;
+
+		e = strchr(p, '/');
+		if (!e)
+			e = p + strlen(p);
+		len = (size_t)(e - p);
+		if (!len || (len == 1 && *p == '.'))
+			continue;
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (o && out[o - 1] != '/')
+				o--;
+			if (o)
+				o--;
+			continue;
+		}
+		if (o + len + 2 > out_len)
+			return -1;
+		if (o)
+			out[o++] = '/';
+		memcpy(out + o, p, len);
+		o += len;
+	}
+	out[o] = '\0';
+	return o ? 0 : -1;
+}
+
 static int keep_json(struct img *m, const char *name, struct archive *a, const char *head,
 		     size_t head_len, int64_t size)
 {
@@ -400,6 +543,9 @@ static int keep_json(struct img *m, const char *name, struct archive *a, const c
 static int scan_tar(struct ward_scan_ctx *c, struct archive *a)
 {
 	struct img m = { .c = c, .dirfd = -1 };
+	struct seen seen = { 0 };
+	struct alias *al = NULL;
+	size_t al_cnt = 0;
 	struct archive_entry *e;
 	struct outer_src *src = ward_xcalloc(1, sizeof(*src));
 	char *head = ward_xmalloc(CHUNK);
@@ -427,8 +573,23 @@ static int scan_tar(struct ward_scan_ctx *c, struct archive *a)
 					   raw ? raw : "(unnamed)");
 			goto out;
 		}
-		rc = 0;
-		if (archive_entry_filetype(e) != AE_IFREG)
+		if (rc == 1)
+			continue; /* the root itself */
+		rc = seen_add(c, &seen, name, archive_entry_filetype(e) == AE_IFDIR);
+		if (rc < 0)
+			goto out;
+		if (archive_entry_filetype(e) == AE_IFLNK && archive_entry_symlink(e)) {
+			char tg[WARD_SCAN_MAX_PATH];
+
+			if (al_cnt < MAX_ALIASES &&
+			    alias_target(name, archive_entry_symlink(e), tg, sizeof(tg)) == 0) {
+				al = ward_xreallocarray(al, al_cnt + 1, sizeof(*al));
+				al[al_cnt].name = ward_xstrdup(name);
+				al[al_cnt++].target = ward_xstrdup(tg);
+			}
+			continue;
+		}
+		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e))
 			continue;
 		size = archive_entry_size(e);
 		if (size < 0 || (uint64_t)size > WARD_SCAN_MAX_ENTRY_BYTES) {
@@ -459,8 +620,8 @@ static int scan_tar(struct ward_scan_ctx *c, struct archive *a)
 				goto out;
 			continue;
 		}
-		if (size < 512)
-			continue; /* oci-layout, repositories, tiny blobs: not layers */
+		/* oci-layout, repositories, configs are not archives: the probe says so (a gzip
+		 * layer can be smaller than one tar block, so size says nothing) */
 		b = ward_scan_blob_add(c, name);
 		src->peek = head;
 		src->peek_len = (size_t)hl;
@@ -471,29 +632,43 @@ static int scan_tar(struct ward_scan_ctx *c, struct archive *a)
 	}
 	rc = resolve(&m, have_manifest, have_index);
 	for (size_t i = 0; rc == 0 && i < m.order_cnt; i++) {
-		size_t k;
+		const char *want = m.order[i];
+		int k = find_blob(c, want);
 
-		for (k = 0; k < c->blob_cnt; k++)
-			if (!strcmp(c->blobs[k].name, m.order[i]))
+		for (int hop = 0; k < 0 && hop < MAX_ALIAS_HOPS; hop++) {
+			size_t j;
+
+			for (j = 0; j < al_cnt && strcmp(al[j].name, want); j++)
+				;
+			if (j == al_cnt)
 				break;
-		if (k == c->blob_cnt) {
+			want = al[j].target;
+			k = find_blob(c, want);
+		}
+		if (k < 0) {
 			rc = ward_diag_set(c->d, -WARD_E_NOTFOUND, c->r->target, 0, 0,
 					   "the manifest lists layer '%s' but the archive has no such layer",
 					   m.order[i]);
 			break;
 		}
-		/* a layer listed twice counts at its last position */
-		c->blobs[k].idx = (int)i;
-		free(c->blobs[k].digest);
-		c->blobs[k].digest = m.digests[i] ? ward_xstrdup(m.digests[i]) : NULL;
-		if (!c->blobs[k].digest && !strncmp(m.order[i], "blobs/sha256/", 13)) {
+		/* a layer listed twice is applied twice, as runtimes do (tree.c) */
+		push_order(c, (uint32_t)k);
+		if (m.digests[i] && !c->blobs[k].digest)
+			c->blobs[k].digest = ward_xstrdup(m.digests[i]);
+		if (!c->blobs[k].digest && !strncmp(want, "blobs/sha256/", 13)) {
 			char dg[80];
 
-			snprintf(dg, sizeof(dg), "sha256:%.64s", m.order[i] + 13);
+			snprintf(dg, sizeof(dg), "sha256:%.64s", want + 13);
 			c->blobs[k].digest = ward_xstrdup(dg);
 		}
 	}
 out:
+	for (size_t i = 0; i < al_cnt; i++) {
+		free(al[i].name);
+		free(al[i].target);
+	}
+	free(al);
+	seen_free(&seen);
 	free(head);
 	free(src);
 	img_free(&m);

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "common/limits.h"
 
 struct lstate {
@@ -26,6 +28,7 @@ struct lstate {
 	uint64_t entry_size, entry_got;
 	char entry[512];     /* current entry name for messages (copied: libarchive reuses) */
 	int err;
+	EVP_MD_CTX *md;      /* content digest of the current file, with o->files */
 };
 
 static la_ssize_t on_read(struct archive *a, void *arg, const void **buf)
@@ -75,14 +78,18 @@ static ssize_t entry_read(void *arg, void *buf, size_t len)
 	}
 	s->out += (uint64_t)n;
 	s->entry_got += (uint64_t)n;
+	if (s->md && n > 0)
+		EVP_DigestUpdate(s->md, buf, (size_t)n);
 	rc = check_bomb(s);
 	return rc < 0 ? rc : n;
 }
 
 static enum ward_scan_etype etype(struct archive_entry *e)
 {
+	if (archive_entry_hardlink(e))
+		return WARD_SCAN_E_HARDLINK;
 	switch (archive_entry_filetype(e)) {
-	case AE_IFREG: return archive_entry_hardlink(e) ? WARD_SCAN_E_OTHER : WARD_SCAN_E_FILE;
+	case AE_IFREG: return WARD_SCAN_E_FILE;
 	case AE_IFDIR: return WARD_SCAN_E_DIR;
 	case AE_IFLNK: return WARD_SCAN_E_SYMLINK;
 	default: return WARD_SCAN_E_OTHER;
@@ -98,6 +105,8 @@ int ward_scan_layer(struct ward_scan_ctx *c, uint32_t blob, ward_layer_src_fn sr
 	char drain[65536];
 
 	s.a = archive_read_new();
+	if (c->o->files && c->layered)
+		s.md = EVP_MD_CTX_new();
 	if (zip) {
 		archive_read_support_format_zip_streamable(s.a);
 	} else {
@@ -146,9 +155,16 @@ int ward_scan_layer(struct ward_scan_ctx *c, uint32_t blob, ward_layer_src_fn sr
 					   "entry '%.200s': negative size", name);
 			goto out;
 		}
-		s.entry_size = archive_entry_filetype(e) == AE_IFREG ? (uint64_t)size : 0;
+		/* a hard link's data, if a writer adds any, is not what extraction keeps */
+		s.entry_size = etype(e) == WARD_SCAN_E_FILE ? (uint64_t)size : 0;
 		s.entry_got = 0;
-		rc = ward_scan_entry(c, blob, name, etype(e), (uint64_t)size, entry_read, &s);
+		if (s.md)
+			EVP_DigestInit_ex(s.md, EVP_sha256(), NULL);
+		rc = ward_scan_entry(c, blob, name, etype(e), (uint64_t)size,
+				     (uint32_t)archive_entry_perm(e),
+				     etype(e) == WARD_SCAN_E_SYMLINK ? archive_entry_symlink(e)
+								     : archive_entry_hardlink(e),
+				     entry_read, &s);
 		if (rc < 0)
 			goto out;
 		/* drain what walk.c did not read, still under the bomb checks */
@@ -162,9 +178,16 @@ int ward_scan_layer(struct ward_scan_ctx *c, uint32_t blob, ward_layer_src_fn sr
 			if (n == 0)
 				break;
 		}
+		if (s.md && c->cur_rec != WARD_SCAN_NO_REC && c->sha &&
+		    c->recs[c->cur_rec].kind == WARD_SCAN_R_FILE) {
+			unsigned dl = 0;
+
+			EVP_DigestFinal_ex(s.md, c->sha[c->cur_rec], &dl);
+		}
 	}
 	rc = 0;
 out:
+	EVP_MD_CTX_free(s.md);
 	archive_read_free(s.a);
 	return rc;
 }

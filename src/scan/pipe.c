@@ -25,7 +25,7 @@
 
 /* One queued file: its content and path live in the ring, at off. */
 struct job {
-	uint32_t blob;
+	uint32_t rec;       /* the entry the content was read from */
 	bool secrets, malware;
 	size_t off, need;   /* where the job's bytes start in the ring, and how many */
 	size_t len;         /* content bytes; the path follows the content and its NUL */
@@ -51,7 +51,7 @@ struct ward_scan_pipe {
 	int warn_cnt;
 };
 
-static void stage_hits(struct ward_scan_ctx *c, uint32_t blob, size_t sbefore, size_t mbefore)
+static void stage_hits(struct ward_scan_ctx *c, uint32_t rec, size_t sbefore, size_t mbefore)
 {
 	struct ward_scan_result *r = c->r;
 
@@ -60,18 +60,18 @@ static void stage_hits(struct ward_scan_ctx *c, uint32_t blob, size_t sbefore, s
 		c->secret_blob = ward_xreallocarray(c->secret_blob, c->secret_cap, sizeof(uint32_t));
 	}
 	for (size_t i = sbefore; i < r->secret_cnt; i++)
-		c->secret_blob[i] = blob;
+		c->secret_blob[i] = rec;
 	if (r->malware_cnt > c->malware_cap) {
 		c->malware_cap = r->malware_cnt * 2;
 		c->malware_blob = ward_xreallocarray(c->malware_blob, c->malware_cap,
 						     sizeof(uint32_t));
 	}
 	for (size_t i = mbefore; i < r->malware_cnt; i++)
-		c->malware_blob[i] = blob;
+		c->malware_blob[i] = rec;
 }
 
 /* Analyzes one file; returns 0 or the secret scan's error (a YARA failure is a warning). */
-static int analyze(struct ward_scan_pipe *p, uint32_t blob, const char *path, const char *data,
+static int analyze(struct ward_scan_pipe *p, uint32_t rec, const char *path, const char *data,
 		   size_t len, bool secrets, bool malware)
 {
 	struct ward_scan_ctx *c = p->c;
@@ -93,7 +93,7 @@ static int analyze(struct ward_scan_pipe *p, uint32_t blob, const char *path, co
 		}
 	}
 out:
-	stage_hits(c, blob, sb, mb);
+	stage_hits(c, rec, sb, mb);
 	return rc;
 }
 
@@ -126,7 +126,7 @@ static void *worker(void *arg)
 			const char *data = p->ring + j.off;
 
 			pthread_mutex_unlock(&p->mu);
-			rc = analyze(p, j.blob, data + j.len + 1, data, j.len, j.secrets, j.malware);
+			rc = analyze(p, j.rec, data + j.len + 1, data, j.len, j.secrets, j.malware);
 			pthread_mutex_lock(&p->mu);
 			if (rc < 0)
 				fail(p, rc, data + j.len + 1);
@@ -198,7 +198,7 @@ int ward_scan_pipe_drain(struct ward_scan_pipe *p)
 	return err ? report(p) : 0;
 }
 
-int ward_scan_pipe_submit(struct ward_scan_pipe *p, uint32_t blob, const char *path,
+int ward_scan_pipe_submit(struct ward_scan_pipe *p, uint32_t rec, const char *path,
 			  const char *data, size_t len, bool secrets, bool malware)
 {
 	size_t plen = strlen(path), need = len + plen + 2;
@@ -211,7 +211,7 @@ int ward_scan_pipe_submit(struct ward_scan_pipe *p, uint32_t blob, const char *p
 		rc = ward_scan_pipe_drain(p);
 		if (rc < 0)
 			return rc;
-		rc = analyze(p, blob, path, data, len, secrets, malware);
+		rc = analyze(p, rec, path, data, len, secrets, malware);
 		if (rc < 0) {
 			fail(p, rc, path);
 			return report(p);
@@ -232,7 +232,7 @@ int ward_scan_pipe_submit(struct ward_scan_pipe *p, uint32_t blob, const char *p
 	memcpy(p->ring + off + len + 1, path, plen + 1);
 	p->tail = (size_t)off + need;
 	p->jobs[(p->qhead + p->job_cnt) % WARD_SCAN_PIPE_JOBS] = (struct job){
-		.blob = blob, .secrets = secrets, .malware = malware, .off = (size_t)off,
+		.rec = rec, .secrets = secrets, .malware = malware, .off = (size_t)off,
 		.need = need, .len = len };
 	p->job_cnt++;
 	pthread_cond_signal(&p->wake);

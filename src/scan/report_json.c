@@ -7,6 +7,7 @@
 #include "scan/report.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "common/jsonw.h"
 #include "scan/severity.h"
@@ -58,6 +59,27 @@ int ward_report_json(const struct ward_report_opts *o, const struct ward_scan_re
 	for (size_t i = 0; i < r->layer_cnt; i++)
 		ward_jw_str(&w, r->layers[i]);
 	ward_jw_arr_end(&w);
+	if (r->files) {
+		ward_jw_key(&w, "files");
+		ward_jw_arr_begin(&w);
+		for (size_t i = 0; i < r->file_cnt; i++) {
+			const struct ward_scan_file *f = &r->files[i];
+
+			ward_jw_obj_begin(&w);
+			ward_jw_kstr(&w, "path", f->path);
+			ward_jw_kstr(&w, "type", f->type);
+			ward_jw_kuint(&w, "mode", f->mode);
+			if (!strcmp(f->type, "file")) {
+				ward_jw_kuint(&w, "size", f->size);
+				ward_jw_kstr(&w, "sha256", f->sha256);
+			}
+			if (f->target)
+				ward_jw_kstr(&w, "target", f->target);
+			ward_jw_kstr(&w, "layer", f->layer);
+			ward_jw_obj_end(&w);
+		}
+		ward_jw_arr_end(&w);
+	}
 	ward_jw_kbool(&w, "database", r->has_db);
 	ward_jw_key(&w, "packages");
 	ward_jw_arr_begin(&w);

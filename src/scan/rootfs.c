@@ -66,13 +66,13 @@ static int walk(struct ward_scan_ctx *c, int dfd, dev_t dev, char *path, size_t 
 
 			if (fd >= 0 && fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode))
 				rc = ward_scan_entry(c, 0, path + 1, t, (uint64_t)fst.st_size,
-						     fd_entry_read, &fd);
+						     fst.st_mode, NULL, fd_entry_read, &fd);
 			else if (fd < 0 && errno != ENOENT)
 				ward_dbg("%s: %s", path, strerror(errno));
 			if (fd >= 0)
 				close(fd);
 		} else if (t == WARD_SCAN_E_DIR) {
-			rc = ward_scan_entry(c, 0, path + 1, t, 0, NULL, NULL);
+			rc = ward_scan_entry(c, 0, path + 1, t, 0, st.st_mode, NULL, NULL, NULL);
 			if (rc == 0 && st.st_dev == dev) {
 				int sub = openat(dirfd(dp), de->d_name,
 						 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -81,7 +81,7 @@ static int walk(struct ward_scan_ctx *c, int dfd, dev_t dev, char *path, size_t 
 					rc = walk(c, sub, dev, path, plen + nl + 1, depth + 1);
 			}
 		} else {
-			rc = ward_scan_entry(c, 0, path + 1, t, 0, NULL, NULL);
+			rc = ward_scan_entry(c, 0, path + 1, t, 0, st.st_mode, NULL, NULL, NULL);
 		}
 		path[plen] = '\0';
 	}

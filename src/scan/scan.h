@@ -37,6 +37,17 @@ struct ward_malware_hit {
 	char *suppressed_reason;
 };
 
+/* One name of an image's final filesystem (with ward_scan_opts.files). */
+struct ward_scan_file {
+	char *path;
+	const char *type;   /* "file", "dir", "symlink", "other" */
+	unsigned mode;      /* permission bits */
+	unsigned long long size;  /* files */
+	char sha256[65];    /* files: hex digest of the content; else "" */
+	char *target;       /* symlinks: the target as written; else NULL */
+	char *layer;        /* digest of the layer the content or entry came from */
+};
+
 struct ward_scan_result {
 	char *target;           /* what the user named */
 	const char *kind;       /* "image", "rootfs", "bundle" */
@@ -49,6 +60,8 @@ struct ward_scan_result {
 	size_t malware_cnt;
 	size_t entry_cnt;       /* archive entries / files seen */
 	size_t skipped_cnt;     /* regular files over the content cap, not searched */
+	struct ward_scan_file *files; /* final filesystem, sorted by path (o->files) */
+	size_t file_cnt;
 	struct ward_findings vulns;   /* filled by the caller from src/vulndb */
 	bool has_db;
 };
@@ -60,6 +73,7 @@ struct ward_scan_opts {
 	struct ward_secrets *secrets;   /* NULL: no secret scanning */
 	struct ward_malware *malware;   /* NULL: no malware scanning */
 	bool progress;                  /* progress line on stderr */
+	bool files;                     /* list the final filesystem (images) */
 };
 
 /* Each returns 0 and sets *out (free with ward_scan_result_free), or -errno / -WARD_E_*

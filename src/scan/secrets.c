@@ -341,6 +341,26 @@ static bool keyword_hit(const struct rule *r, const char *lower, size_t len)
 	return false;
 }
 
+static bool path_match(const struct rule *ru, const char *path)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(ru->path_re, NULL);
+	bool hit;
+
+	if (!md)
+		return true; /* out of memory: the caller searches again, which is the safe side */
+	hit = pcre2_match(ru->path_re, (PCRE2_SPTR)path, strlen(path), 0, 0, md, NULL) >= 0;
+	pcre2_match_data_free(md);
+	return hit;
+}
+
+bool ward_secrets_same_paths(const struct ward_secrets *s, const char *a, const char *b)
+{
+	for (size_t i = 0; i < s->cnt; i++)
+		if (s->rules[i].path_re && path_match(&s->rules[i], a) != path_match(&s->rules[i], b))
+			return false;
+	return true;
+}
+
 int ward_secrets_scan(struct ward_secrets *s, const char *path, const char *data, size_t len,
 		      struct ward_scan_result *r)
 {

@@ -27,5 +27,8 @@ void ward_secrets_free(struct ward_secrets *s);
 int ward_secrets_scan(struct ward_secrets *s, const char *path, const char *data, size_t len,
 		      struct ward_scan_result *r);
 size_t ward_secrets_rule_cnt(const struct ward_secrets *s);
+/* Does every rule's path pattern decide the same for paths a and b? (A file reached under
+ * another name than it was read must be searched again when not.) */
+bool ward_secrets_same_paths(const struct ward_secrets *s, const char *a, const char *b);
 
 #endif

@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "scan/parsers.h"
+#include "scan/secrets.h"
 
 enum parser_id {
 	P_NONE, P_OSREL_ETC, P_OSREL_USR, P_DEBVER, P_ALPINEREL, P_RHREL, P_DPKG, P_APK, P_RPMSQL,
@@ -73,6 +74,12 @@ void ward_scan_result_free(struct ward_scan_result *r)
 		free(m->suppressed_reason);
 	}
 	free(r->malware);
+	for (size_t i = 0; i < r->file_cnt; i++) {
+		free(r->files[i].path);
+		free(r->files[i].target);
+		free(r->files[i].layer);
+	}
+	free(r->files);
 	ward_findings_free(&r->vulns);
 	free(r);
 }
@@ -87,7 +94,10 @@ void ward_scan_ctx_free(struct ward_scan_ctx *c)
 		free(c->blobs[i].digest);
 	}
 	free(c->blobs);
-	free(c->ev);
+	free(c->order);
+	free(c->recs);
+	free(c->sha);
+	free(c->names);
 	free(c->pkg_blob);
 	free(c->secret_blob);
 	free(c->malware_blob);
@@ -235,6 +245,12 @@ static enum parser_id classify(const char *p)
 	return P_NONE;
 }
 
+bool ward_scan_same_analysis(const struct ward_scan_ctx *c, const char *a, const char *b)
+{
+	return classify(a) == classify(b) &&
+	       (!c->o->secrets || ward_secrets_same_paths(c->o->secrets, a, b));
+}
+
 static size_t parser_cap(enum parser_id id)
 {
 	switch (id) {
@@ -247,32 +263,74 @@ static size_t parser_cap(enum parser_id id)
 	}
 }
 
-static void record_ev(struct ward_scan_ctx *c, uint32_t blob, const char *path, uint32_t kind,
-		      int *err)
+/* Copies n bytes of s into the name arena; returns its offset, 0 for "" (or on error). */
+static uint32_t name_add(struct ward_scan_ctx *c, const char *s, size_t n, int *err)
 {
+	uint32_t off;
+
+	if (!n)
+		return 0;
+	if (c->names_len + n + 1 > WARD_SCAN_MAX_NAME_BYTES) {
+		*err = -WARD_E_LIMIT;
+		return 0;
+	}
+	if (c->names_len + n + 1 > c->names_cap) {
+		c->names_cap = c->names_cap ? c->names_cap : 1u << 16;
+		while (c->names_cap < c->names_len + n + 1)
+			c->names_cap *= 2;
+		c->names = ward_xrealloc(c->names, c->names_cap);
+	}
+	if (!c->names_len)
+		c->names[c->names_len++] = '\0'; /* offset 0: the empty name */
+	off = (uint32_t)c->names_len;
+	memcpy(c->names + off, s, n);
+	c->names[off + n] = '\0';
+	c->names_len += n + 1;
+	return off;
+}
+
+/* Keeps what tree.c needs to replay this entry; sets c->cur_rec. */
+static void record_add(struct ward_scan_ctx *c, uint32_t blob, const char *path, uint8_t kind,
+		       uint64_t size, uint32_t mode, const char *link, int *err)
+{
+	struct ward_scan_rec *r;
+
 	if (!c->layered)
 		return;
-	if (c->ev_cnt >= WARD_SCAN_MAX_ENTRIES) {
+	if (c->rec_cnt >= WARD_SCAN_MAX_ENTRIES) {
 		*err = -WARD_E_LIMIT;
 		return;
 	}
-	if (c->ev_cnt == c->ev_cap) {
-		c->ev_cap = c->ev_cap ? c->ev_cap * 2 : 4096;
-		c->ev = ward_xreallocarray(c->ev, c->ev_cap, sizeof(*c->ev));
+	if (c->rec_cnt == c->rec_cap) {
+		c->rec_cap = c->rec_cap ? c->rec_cap * 2 : 4096;
+		c->recs = ward_xreallocarray(c->recs, c->rec_cap, sizeof(*c->recs));
+		if (c->o->files)
+			c->sha = ward_xreallocarray(c->sha, c->rec_cap, sizeof(*c->sha));
 	}
-	c->ev[c->ev_cnt++] = (struct ward_scan_ev){
-		.hash = ward_hash64(path, strlen(path)), .blob = blob, .kind = kind };
+	if (!c->blobs[blob].rec_cnt)
+		c->blobs[blob].rec_first = (uint32_t)c->rec_cnt;
+	r = &c->recs[c->rec_cnt];
+	*r = (struct ward_scan_rec){ .size = size, .blob = blob, .mode = (uint16_t)(mode & 07777),
+				     .kind = kind };
+	r->name = name_add(c, path, strlen(path), err);
+	if (link)
+		r->link = name_add(c, link, strlen(link), err);
+	if (*err < 0)
+		return;
+	if (c->sha)
+		memset(c->sha[c->rec_cnt], 0, sizeof(c->sha[0]));
+	c->blobs[blob].rec_cnt++;
+	c->cur_rec = (uint32_t)c->rec_cnt++;
 }
 
-static void stage_os(struct ward_scan_ctx *c, uint32_t blob, const char *path, int prio,
-		     const struct ward_os *os)
+static void stage_os(struct ward_scan_ctx *c, const char *path, int prio, const struct ward_os *os)
 {
 	if (c->os_cnt == c->os_cap) {
 		c->os_cap = c->os_cap ? c->os_cap * 2 : 8;
 		c->os = ward_xreallocarray(c->os, c->os_cap, sizeof(*c->os));
 	}
 	c->os[c->os_cnt++] = (struct ward_scan_os_cand){
-		.blob = blob, .path = ward_xstrdup(path), .prio = prio, .os = *os };
+		.rec = c->cur_rec, .path = ward_xstrdup(path), .prio = prio, .os = *os };
 }
 
 /* First line of a release file, trimmed, into dst. */
@@ -286,7 +344,7 @@ static void first_line(const char *data, size_t len, char *dst, size_t dst_len)
 	dst[n] = '\0';
 }
 
-static void parse_release_file(struct ward_scan_ctx *c, uint32_t blob, const char *path,
+static void parse_release_file(struct ward_scan_ctx *c, const char *path,
 			       enum parser_id id, const char *data, size_t len)
 {
 	struct ward_os os = { 0 };
@@ -295,7 +353,7 @@ static void parse_release_file(struct ward_scan_ctx *c, uint32_t blob, const cha
 	switch (id) {
 	case P_OSREL_ETC: case P_OSREL_USR:
 		if (ward_parse_os_release(data, len, &os) == 0)
-			stage_os(c, blob, path, id == P_OSREL_ETC ? 3 : 2, &os);
+			stage_os(c, path, id == P_OSREL_ETC ? 3 : 2, &os);
 		return;
 	case P_DEBVER:
 		first_line(data, len, line, sizeof(line));
@@ -325,7 +383,7 @@ static void parse_release_file(struct ward_scan_ctx *c, uint32_t blob, const cha
 	default:
 		return;
 	}
-	stage_os(c, blob, path, 1, &os);
+	stage_os(c, path, 1, &os);
 }
 
 static void warn_parse(struct ward_scan_ctx *c, const char *path, int rc, struct ward_diag *pd)
@@ -339,7 +397,7 @@ static void warn_parse(struct ward_scan_ctx *c, const char *path, int rc, struct
 		ward_warn("%s: %s (skipped)", path, ward_strerror(rc));
 }
 
-static void run_parser(struct ward_scan_ctx *c, uint32_t blob, const char *path, enum parser_id id,
+static void run_parser(struct ward_scan_ctx *c, const char *path, enum parser_id id,
 		       const char *data, size_t len)
 {
 	struct ward_pkg_list *l = &c->r->pkgs;
@@ -351,7 +409,7 @@ static void run_parser(struct ward_scan_ctx *c, uint32_t blob, const char *path,
 	case P_NONE:
 		break;
 	case P_OSREL_ETC: case P_OSREL_USR: case P_DEBVER: case P_ALPINEREL: case P_RHREL:
-		parse_release_file(c, blob, path, id, data, len);
+		parse_release_file(c, path, id, data, len);
 		return;
 	case P_DPKG: rc = ward_parse_dpkg_status(data, len, path, l, &pd); break;
 	case P_APK: rc = ward_parse_apk_installed(data, len, path, l, &pd); break;
@@ -384,7 +442,7 @@ static void run_parser(struct ward_scan_ctx *c, uint32_t blob, const char *path,
 		c->pkg_blob = ward_xreallocarray(c->pkg_blob, c->pkg_blob_cap, sizeof(uint32_t));
 	}
 	for (size_t i = before; i < l->cnt; i++) {
-		c->pkg_blob[i] = blob;
+		c->pkg_blob[i] = c->cur_rec;
 		if (!l->items[i].path)
 			ward_pkg_set(&l->items[i].path, path);
 	}
@@ -404,7 +462,7 @@ static bool looks_binary(const char *data, size_t len)
 #define GO_MAGIC_LEN 14
 #define GO_WINDOW (64u << 10)
 
-static int big_binary(struct ward_scan_ctx *c, uint32_t blob, const char *path,
+static int big_binary(struct ward_scan_ctx *c, const char *path,
 		      ward_scan_read_fn rd, void *arg)
 {
 	struct ward_buf *b = &c->content;
@@ -466,7 +524,7 @@ static int big_binary(struct ward_scan_ctx *c, uint32_t blob, const char *path,
 			c->pkg_blob = ward_xreallocarray(c->pkg_blob, c->pkg_blob_cap, sizeof(uint32_t));
 		}
 		for (size_t i = before; i < l->cnt; i++) {
-			c->pkg_blob[i] = blob;
+			c->pkg_blob[i] = c->cur_rec;
 			if (!l->items[i].path)
 				ward_pkg_set(&l->items[i].path, path);
 		}
@@ -475,15 +533,17 @@ static int big_binary(struct ward_scan_ctx *c, uint32_t blob, const char *path,
 }
 
 int ward_scan_entry(struct ward_scan_ctx *c, uint32_t blob, const char *name,
-		    enum ward_scan_etype type, uint64_t size, ward_scan_read_fn rd, void *arg)
+		    enum ward_scan_etype type, uint64_t size, uint32_t mode, const char *link,
+		    ward_scan_read_fn rd, void *arg)
 {
-	char path[WARD_SCAN_MAX_PATH];
+	char path[WARD_SCAN_MAX_PATH], target[WARD_SCAN_MAX_PATH];
 	const char *b;
 	enum parser_id id;
 	size_t cap;
 	bool want_secrets, want_malware;
 	int rc = 0;
 
+	c->cur_rec = WARD_SCAN_NO_REC;
 	rc = ward_scan_path_norm(name, path, sizeof(path));
 	if (rc == 1)
 		return 0;
@@ -503,20 +563,47 @@ int ward_scan_entry(struct ward_scan_ctx *c, uint32_t blob, const char *name,
 			size_t dl = (size_t)(b - path);
 
 			path[dl ? dl - 1 : 0] = '\0';
-			record_ev(c, blob, path, WARD_SCAN_EV_OPAQUE, &rc);
+			record_add(c, blob, path, WARD_SCAN_R_OPAQUE, 0, 0, NULL, &rc);
 		} else {
 			memmove((char *)b, b + 4, strlen(b + 4) + 1);
-			record_ev(c, blob, path, WARD_SCAN_EV_WHITEOUT, &rc);
+			record_add(c, blob, path, WARD_SCAN_R_WHITEOUT, 0, 0, NULL, &rc);
 		}
 		goto limit;
 	}
-	record_ev(c, blob, path, type == WARD_SCAN_E_DIR ? WARD_SCAN_EV_DIR : WARD_SCAN_EV_NONDIR,
-		  &rc);
+	if (type == WARD_SCAN_E_HARDLINK && c->layered) {
+		/* a hard link names another entry of the archive; "/x" is how some writers
+		 * spell x, ".." would leave the root */
+		const char *t = link ? link + strspn(link, "/") : "";
+		int nrc = ward_scan_path_norm(t, target, sizeof(target));
+
+		if (nrc != 0)
+			return ward_diag_set(c->d, -WARD_E_SYNTAX, c->blobs[blob].name, 0, 0,
+					     "entry '%.200s': hard link target '%.200s' is empty, "
+					     "leaves the root or is too long", path, link ? link : "");
+		link = target;
+	} else if (type == WARD_SCAN_E_SYMLINK && link && strlen(link) >= WARD_SCAN_MAX_PATH) {
+		return ward_diag_set(c->d, -WARD_E_LIMIT, c->blobs[blob].name, 0, 0,
+				     "entry '%.200s': symlink target over %u bytes", path,
+				     WARD_SCAN_MAX_PATH);
+	}
+	{
+		static const uint8_t kinds[] = {
+			[WARD_SCAN_E_FILE] = WARD_SCAN_R_FILE, [WARD_SCAN_E_DIR] = WARD_SCAN_R_DIR,
+			[WARD_SCAN_E_SYMLINK] = WARD_SCAN_R_SYMLINK,
+			[WARD_SCAN_E_HARDLINK] = WARD_SCAN_R_HARDLINK,
+			[WARD_SCAN_E_OTHER] = WARD_SCAN_R_OTHER,
+		};
+
+		record_add(c, blob, path, kinds[type], type == WARD_SCAN_E_FILE ? size : 0, mode,
+			   type == WARD_SCAN_E_SYMLINK || type == WARD_SCAN_E_HARDLINK ? link : NULL,
+			   &rc);
+	}
 limit:
 	if (rc < 0)
 		return ward_diag_set(c->d, rc, c->blobs[blob].name, 0, 0,
-				     "more than %u entries: refusing to index further",
-				     WARD_SCAN_MAX_ENTRIES);
+				     "entry '%.200s': more than %u entries or %u bytes of names: "
+				     "refusing to index further", path, WARD_SCAN_MAX_ENTRIES,
+				     WARD_SCAN_MAX_NAME_BYTES);
 	if (type != WARD_SCAN_E_FILE || !strncmp(b, ".wh.", 4))
 		return 0;
 	if (size > WARD_SCAN_MAX_ENTRY_BYTES)
@@ -529,7 +616,7 @@ limit:
 	want_malware = c->o->malware && size <= WARD_SCAN_MAX_FILE;
 	cap = id != P_NONE ? parser_cap(id) : WARD_SCAN_MAX_FILE;
 	if (size > cap && id == P_NONE)
-		return big_binary(c, blob, path, rd, arg);
+		return big_binary(c, path, rd, arg);
 	if (size > cap) {
 		if (id != P_NONE) {
 			ward_warn("%s: %llu bytes is over the %zu-byte limit for this file; not parsed",
@@ -577,10 +664,10 @@ limit:
 		bool secrets = want_secrets && !looks_binary(data, len);
 
 		if (id != P_NONE || (len >= 4 && !memcmp(data, "\x7f" "ELF", 4)))
-			run_parser(c, blob, path, id, data, len);
+			run_parser(c, path, id, data, len);
 		/* secrets and YARA run on the worker (pipe.c) while the next entry is read */
 		if (secrets || want_malware)
-			return ward_scan_pipe_submit(c->pipe, blob, path, data, len, secrets,
+			return ward_scan_pipe_submit(c->pipe, c->cur_rec, path, data, len, secrets,
 						     want_malware);
 	}
 	return 0;

@@ -14,7 +14,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ward_scan_opts o = { 0 };
+	struct ward_scan_opts o = { .files = true };  /* the replayed tree and its listing too */
 	struct ward_scan_result *r = NULL;
 	struct ward_diag d = { 0 };
 	int fd = memfd_create("fuzz", MFD_CLOEXEC);
