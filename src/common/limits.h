@@ -132,6 +132,13 @@
 #define WARD_RULES_MAX_ALERT_BYTES (256u << 10) /* rendered output + field values of one match */
 #define WARD_RULES_ANAME_DEPTH 32              /* ancestors walked by proc.aname without index */
 #define WARD_RULES_PASSWD_MAX (8u << 20)       /* bytes of /etc/passwd or /etc/group read */
+/* compile budgets (docs/rules.md, "Budgets"): what a hostile file can make the loader do */
+#define WARD_RULES_MAX_YAML_ALIAS_NODES (1u << 20) /* YAML nodes that aliases add, per file */
+#define WARD_RULES_MAX_LOADED_ITEMS (1u << 20) /* list items and exception values, all files */
+#define WARD_RULES_MAX_RULE_NODES (1u << 16)   /* one condition's nodes with macros inlined */
+#define WARD_RULES_MAX_SET_NODES (1u << 22)    /* the same, summed over the ruleset */
+#define WARD_RULES_MAX_SET_VALUES (1u << 22)   /* list values after expansion, over the ruleset */
+#define WARD_RULES_MAX_COMPILE_SECS 60         /* wall-clock backstop for one load */
 
 /* alerts, outputs and metrics (src/alert) */
 #define WARD_PRIO_NAME_MAX 16                /* longest priority word parsed */

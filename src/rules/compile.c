@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "common/hash.h"
+#include "common/timeutil.h"
 #include "common/xalloc.h"
 
 struct cctx {
@@ -29,6 +30,9 @@ struct cctx {
 	int macro_depth;
 	int errors;
 	bool arena;              /* allocate nodes in rs's arena (rules, macros) */
+	uint64_t nodes;          /* nodes of the condition so far, every macro use inlined */
+	uint32_t ticks;          /* compile steps, to read the clock only now and then */
+	bool over;               /* a budget ran out (reported once): stop compiling */
 };
 
 static void cerr(struct cctx *c, struct ward_rpos pos, const char *fmt, ...)
@@ -51,6 +55,65 @@ static void cerr(struct cctx *c, struct ward_rpos pos, const char *fmt, ...)
 		ward_rules_msg(c->rs, true, pos, "%s", msg);
 	}
 	c->errors++;
+}
+
+/* ---- budgets ------------------------------------------------------------------------ */
+
+/*
+ * Macros are compiled once and shared, so compiling stays linear; but everything that walks
+ * a condition as a tree (event-type analysis, the kernel filter, the program generator, the
+ * evaluator for macros without a memo id) pays for every use of every macro. Forty macros
+ * that each use the next twice are 2^40 nodes to those walkers: the expanded size is what a
+ * condition costs, so that is what the budget counts (docs/rules.md, "Budgets").
+ */
+static bool spend_nodes(struct cctx *c, uint64_t n, const struct ward_rast *at, const char *macro)
+{
+	if (c->over)
+		return false;
+	c->nodes += n;
+	if (c->nodes <= WARD_RULES_MAX_RULE_NODES)
+		return true;
+	if (macro)
+		cerr(c, ward_rast_pos(at),
+		     "macro '%s' makes the condition expand to more than %u nodes (limit WARD_RULES_MAX_RULE_NODES)",
+		     macro, WARD_RULES_MAX_RULE_NODES);
+	else
+		cerr(c, ward_rast_pos(at), "the condition has more than %u nodes (limit WARD_RULES_MAX_RULE_NODES)",
+		     WARD_RULES_MAX_RULE_NODES);
+	c->over = true;
+	return false;
+}
+
+/* One list value after expansion, counted over the whole ruleset. */
+static bool spend_value(struct cctx *c, struct ward_rpos at)
+{
+	if (c->over)
+		return false;
+	if (++c->rs->spent_values <= WARD_RULES_MAX_SET_VALUES)
+		return true;
+	cerr(c, at, "the ruleset's lists expand to more than %u values in all (limit WARD_RULES_MAX_SET_VALUES)",
+	     WARD_RULES_MAX_SET_VALUES);
+	c->over = true;
+	return false;
+}
+
+/* The wall-clock backstop behind the counted budgets: a load that still runs past
+ * WARD_RULES_MAX_COMPILE_SECS stops compiling (every rule not yet compiled fails). */
+static bool in_time(struct cctx *c, const struct ward_rast *at)
+{
+	struct ward_ruleset *rs = c->rs;
+
+	if (c->over)
+		return false;
+	if (!rs->past_deadline && rs->deadline_ns && (++c->ticks & 1023) == 0 &&
+	    ward_mono_ns() > rs->deadline_ns)
+		rs->past_deadline = true;
+	if (!rs->past_deadline)
+		return true;
+	cerr(c, ward_rast_pos(at), "compiling the rules took longer than %d s (limit WARD_RULES_MAX_COMPILE_SECS)",
+	     WARD_RULES_MAX_COMPILE_SECS);
+	c->over = true;
+	return false;
 }
 
 void ward_rnode_free(struct ward_rnode *n)
@@ -79,13 +142,22 @@ void ward_rnode_free(struct ward_rnode *n)
 
 struct flat {
 	char **v;
-	size_t cnt;
+	size_t cnt, cap;
 	struct ward_rpos *pos;  /* first value's position, for messages */
 };
 
+/* Room for one more value: doubling, as a list can expand to millions of values. */
+static void flat_grow(struct flat *f)
+{
+	if (f->cnt < f->cap)
+		return;
+	f->cap = f->cap ? f->cap * 2 : 16;
+	f->v = ward_xreallocarray(f->v, f->cap, sizeof(char *));
+}
+
 static void flat_add(struct flat *f, const char *s, size_t len)
 {
-	f->v = ward_xreallocarray(f->v, f->cnt + 1, sizeof(char *));
+	flat_grow(f);
 	/* list items written as '"a b"' carry their own quotes, as Falco expects */
 	if (len >= 2 && (s[0] == '"' || s[0] == '\'') && s[len - 1] == s[0])
 		f->v[f->cnt++] = ward_rlex_unquote(s, len);
@@ -127,6 +199,10 @@ static int expand_list(struct cctx *c, struct ward_rlist *l, struct flat *f, str
 				return -WARD_E_SYNTAX;
 			}
 		} else {
+			if (!spend_value(c, at)) {
+				l->visiting = 0;
+				return -WARD_E_LIMIT;
+			}
 			flat_add(f, it->s, it->len);
 		}
 	}
@@ -143,7 +219,9 @@ static int expand_values(struct cctx *c, const struct ward_rvalue *vals, size_t 
 			if (expand_list(c, &c->rs->lists[l], f, ward_rvalue_pos(&vals[i]), 0) < 0)
 				return -WARD_E_SYNTAX;
 		} else {
-			f->v = ward_xreallocarray(f->v, f->cnt + 1, sizeof(char *));
+			if (!spend_value(c, ward_rvalue_pos(&vals[i])))
+				return -WARD_E_LIMIT;
+			flat_grow(f);
 			f->v[f->cnt++] = ward_xstrndup(vals[i].s, vals[i].len);
 		}
 		if (f->cnt > WARD_RULES_MAX_LIST_ITEMS) {
@@ -440,17 +518,27 @@ static struct ward_rnode *compile_macro(struct cctx *c, const struct ward_rast *
 			cerr(c, ward_rast_pos(a), "macros nested deeper than %d", WARD_RULES_MAX_MACRO_DEPTH);
 			return NULL;
 		}
+		uint64_t outer = c->nodes;
+
 		m->visiting = 1;
 		c->macro_depth++;
+		/* the macro's own expanded size, counted from zero: a macro too large for any
+		 * condition fails wherever it is used, one that only tips this rule over does not */
+		c->nodes = 0;
 		m->compiled = compile_ast(c, m->ast);
+		m->expanded = c->nodes;
+		c->nodes = outer;
 		c->macro_depth--;
 		m->visiting = 0;
 		if (!m->compiled) {
-			/* a macro is context-free: what failed once fails everywhere */
+			/* a macro is context-free: what failed once fails everywhere (a deadline
+			 * too, which fails everything after it) */
 			m->compile_failed = true;
 			return NULL;
 		}
 	}
+	if (!spend_nodes(c, m->expanded + 1, a, a->name))
+		return NULL;
 	/* every use shares the macro's tree; the MEMO node evaluates it once per event */
 	n = node_new(c, WARD_RN_MEMO);
 	n->memo = idx < WARD_RULES_MEMO_MAX ? (uint32_t)idx : UINT32_MAX;
@@ -464,6 +552,8 @@ static struct ward_rnode *compile_ast(struct cctx *c, const struct ward_rast *a)
 {
 	struct ward_rnode *n;
 
+	if (!in_time(c, a) || (a->kind != WARD_RA_MACRO && !spend_nodes(c, 1, a, NULL)))
+		return NULL;
 	switch (a->kind) {
 	case WARD_RA_CMP:
 		return compile_cmp(c, a);
@@ -627,9 +717,16 @@ int ward_rcompile_rule(struct ward_ruleset *rs, struct ward_rrule *r)
 			ast_add(all, e);
 	}
 	root = c.errors ? NULL : compile_ast(&c, all);
+	if (root && rs->spent_nodes + c.nodes > WARD_RULES_MAX_SET_NODES) {
+		cerr(&c, r->pos, "the ruleset's conditions expand to more than %u nodes in all (limit WARD_RULES_MAX_SET_NODES)",
+		     WARD_RULES_MAX_SET_NODES);
+		ward_rnode_free(root);
+		root = NULL;
+	}
 	ward_rast_free(all);
 	if (!root)
-		return -WARD_E_SYNTAX;
+		return c.over ? -WARD_E_LIMIT : -WARD_E_SYNTAX;
+	rs->spent_nodes += c.nodes;
 	r->root = root;
 	return 0;
 }

@@ -160,6 +160,7 @@ struct ward_rmacro {
 	struct ward_rnode *compiled; /* compiled once, shared by every use (owned here) */
 	bool used;
 	int visiting;           /* cycle detection while compiling */
+	uint64_t expanded;      /* nodes of the tree with every macro use inlined */
 };
 
 struct ward_rlist {
@@ -364,6 +365,12 @@ struct ward_ruleset {
 	 * rule's tree shares cache lines */
 	char **arena_chunks;
 	size_t arena_cnt, arena_used;
+	/* compile budgets spent so far (compile.c, loader.c; limits.h) */
+	uint64_t spent_nodes;   /* condition nodes, macros inlined, over the compiled rules */
+	uint64_t spent_values;  /* list values after expansion */
+	uint64_t spent_items;   /* list items and exception values loaded */
+	uint64_t deadline_ns;   /* ward_mono_ns() past which compiling stops (backstop) */
+	bool past_deadline;
 };
 
 #define WARD_RULES_ARENA_CHUNK (64u << 10)

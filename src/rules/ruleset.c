@@ -21,6 +21,7 @@
 #include "common/fileio.h"
 #include "common/hash.h"
 #include "common/log.h"
+#include "common/timeutil.h"
 #include "common/xalloc.h"
 #include "events/event.h"
 #include "sensor/sensor.h"
@@ -312,6 +313,7 @@ static void finish(struct ward_ruleset *rs)
 	struct ward_rules_report *rep = rs->rep;
 	bool types[WARD_RTYPE_CNT];
 
+	rs->deadline_ns = ward_mono_ns() + (uint64_t)WARD_RULES_MAX_COMPILE_SECS * 1000000000ull;
 	for (size_t i = 0; i < rs->macros_cnt; i++) {
 		struct ward_rmacro *m = &rs->macros[i];
 		struct ward_diag d = { 0 };
