@@ -15,7 +15,17 @@ M=$T_TMP/ward-degrade-mark
 cp /bin/sleep "$M"
 # a fork (sh forks the marker), an exec (alive long enough for the fallback's /proc read)
 # and opens
-marks() { sleep 1.5; sh -c "'$M' 0.5 & wait"; cat /etc/hostname >/dev/null; }
+marks() { sh -c "'$M' 0.5 & wait"; cat /etc/hostname >/dev/null; }
+# traced OUT ERR: ward trace with the marks run once its sensor is up (its start-up line is
+# printed after the backend opened; --duration counts from there), however slow the load
+traced() {
+  : >"$2"
+  "$WARD" trace --json --duration 4 >"$1" 2>"$2" &
+  local tp=$! i
+  for i in $(seq 600); do grep -q "sensor: " "$2" && break; kill -0 $tp 2>/dev/null || break; sleep 0.1; done
+  marks
+  wait $tp || true
+}
 # has FILE JQ_FILTER: some event in FILE matches
 has() { [ -n "$(jq -c "select($2)" "$1" 2>/dev/null | head -n 1)" ]; }
 
@@ -35,9 +45,7 @@ t_check "doctor: says fork events are off (got off='$(jq -r .off "$T_TMP/d1.json
 t_check "doctor text: a NO row for sched_fork (got: $(grep sched_fork "$T_TMP/d1.txt"))" \
   grep -Eq '^ +sched_fork +NO ' "$T_TMP/d1.txt"
 
-marks &
-"$WARD" trace --json --duration 4 >"$T_TMP/t1.json" 2>"$T_TMP/t1.err" || true
-wait
+traced "$T_TMP/t1.json" "$T_TMP/t1.err"
 cat "$T_TMP/t1.err"
 t_check "start-up line: degraded, names what is off and points to ward doctor (got: $(grep sensor: "$T_TMP/t1.err"))" \
   grep -q "sensor: ebpf: .*DEGRADED.*off: fork events.*ward doctor" "$T_TMP/t1.err"
@@ -50,9 +58,7 @@ t_check "no fork events while sched_fork is refused (got $nf)" test "$nf" = 0
 
 # ---- the syscall program refused: process lifecycle stays ----
 export WARD_TEST_BPF_REFUSE=sys_exit
-marks &
-"$WARD" trace --json --duration 4 >"$T_TMP/t2.json" 2>"$T_TMP/t2.err" || true
-wait
+traced "$T_TMP/t2.json" "$T_TMP/t2.err"
 t_check "sys_exit refused: exec still seen, no syscall events (got kinds: $(jq -r .kind "$T_TMP/t2.json" | sort -u | tr '\n' ' '))" \
   eval 'has "$T_TMP/t2.json" ".kind==\"exec\" and .proc.exepath==\"$M\"" && ! has "$T_TMP/t2.json" ".kind==\"open\""' 
 
@@ -62,9 +68,7 @@ if "$WARD" doctor --json >"$T_TMP/d3.json" 2>/dev/null; then rc=0; else rc=$?; f
 st=$(jq -r .status "$T_TMP/d3.json"); why=$(jq -r .why_fallback "$T_TMP/d3.json")
 t_check "doctor: all capture programs refused -> fallback, exit 1, says why (got $st, rc $rc, why '$why')" \
   sh -c "[ '$st' = fallback ] && [ $rc = 1 ] && echo '$why' | grep -q 'refused every capture program'"
-marks &
-"$WARD" trace --json --duration 4 >"$T_TMP/t3.json" 2>"$T_TMP/t3.err" || true
-wait
+traced "$T_TMP/t3.json" "$T_TMP/t3.err"
 t_check "fallback runs and reports the marker's exec (got: $(grep sensor: "$T_TMP/t3.err" | cut -c1-120))" \
   eval 'grep -q "sensor: fallback" "$T_TMP/t3.err" && has "$T_TMP/t3.json" ".kind==\"exec\" and .proc.exepath==\"$M\""' 
 unset WARD_TEST_BPF_REFUSE
