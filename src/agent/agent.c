@@ -100,18 +100,20 @@ static void failed_files(const struct ward_rules_report *rep, char *out, size_t 
 /*
  * Whether a loaded set may run: any error refuses it unless partial sets are allowed, and a
  * set where no rule compiled is refused always (an agent without rules detects nothing and
- * must not look like it runs). `what` is "refusing to start" or "reload rejected"; a
- * rejected reload keeps the running rules. Errors were printed; this says the verdict.
+ * must not look like it runs). A rejected reload keeps the running rules. The errors were
+ * printed; this says the verdict.
  */
-static int accept_rules(struct agent *a, const struct ward_rules_report *rep, const char *what,
-			const char *tail)
+static int accept_rules(struct agent *a, const struct ward_rules_report *rep, bool is_reload)
 {
+	const char *what = is_reload ? "reload rejected" : "refusing to start";
+	const char *tail = is_reload ? "; the running rules stay in force" : "";
 	char files[512];
 
 	if (rep->rules_compiled == 0) {
 		failed_files(rep, files, sizeof(files));
-		ward_err("rules: %s: no rule compiled (%zu rule(s) in %zu file(s), %zu error(s)%s%s)%s; an agent without rules detects nothing, so --allow-partial-rules does not start it either",
-			 what, rep->rules, rep->files, rep->errors, files[0] ? " in " : "", files, tail);
+		ward_err("rules: %s: no rule compiled (%zu rule(s) in %zu file(s), %zu error(s)%s%s)%s",
+			 what, rep->rules, rep->files, rep->errors, files[0] ? " in " : "", files,
+			 is_reload ? tail : "; an agent without rules detects nothing, so --allow-partial-rules does not start it either");
 		return -WARD_E_SYNTAX;
 	}
 	if (!rep->errors)
@@ -137,8 +139,7 @@ static int take_rules(struct agent *a, int err, struct ward_ruleset *rs, struct 
 		goto out;
 	}
 	print_report(rep, false);
-	err = accept_rules(a, rep, is_reload ? "reload rejected" : "refusing to start",
-			   is_reload ? "; the running rules stay in force" : "");
+	err = accept_rules(a, rep, is_reload);
 	if (err)
 		goto out;
 	ward_info("rules: %zu rules (%zu compiled), %zu macros, %zu lists from %zu file(s)",
