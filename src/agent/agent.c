@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The agent loop: a sensing session whose per-event callback evaluates the current ruleset
- * and whose tick handles reloads and metrics. The ruleset pointer is only replaced on the
- * event thread between events, so evaluation never sees a half-swapped set.
+ * and whose tick handles reloads and metrics. A reload compiles on the reloader's thread
+ * (agent/reloader.h) while events keep being evaluated with the running set; the ruleset
+ * pointer is only replaced on the event thread, in a tick between events, so evaluation,
+ * the kernel filter and the kill policies never see a half-swapped set.
  */
 #include "agent/agent.h"
 #include "agent/actions.h"
@@ -15,6 +17,7 @@
 #include "rules/rules.h"
 #include "agent/kernel_kill.h"
 #include "agent/pidfile.h"
+#include "agent/reloader.h"
 #include "sensor/session.h"
 
 #include <errno.h>
@@ -32,6 +35,8 @@ struct agent {
 	size_t paths_cnt;
 	struct ward_rules_opts ropts;
 	struct ward_ruleset *rs;
+	struct ward_reloader *reloader;     /* started with the session */
+	bool allow_partial;                 /* run with the rules that compile (start and reload) */
 	struct ward_alerts *alerts;
 	struct ward_metrics *metrics;
 	struct ward_alert_builder *builder;
@@ -70,35 +75,81 @@ static void compute_syscalls(struct agent *a)
 	a->syscalls[WARD_SC_GATE_EXIT] = true;
 }
 
-static int load_rules(struct agent *a, struct ward_ruleset **out, bool strict)
+/* "a.yaml, b.yaml": the distinct files the kept error messages name. */
+static void failed_files(const struct ward_rules_report *rep, char *out, size_t out_len)
 {
-	struct ward_rules_report rep = { 0 };
-	struct ward_ruleset *rs = NULL;
-	int err;
+	size_t o = 0;
 
-	err = ward_rules_load(a->paths, a->paths_cnt, &a->ropts, &rep, &rs);
-	if (err) {
-		ward_err("rules: cannot load: %s", ward_strerror(err));
-		ward_rules_report_free(&rep);
-		return err;
+	out[0] = '\0';
+	for (size_t i = 0; i < rep->msgs_cnt && o + 1 < out_len; i++) {
+		const char *f = rep->msgs[i].d.file;
+		bool seen = false;
+
+		if (!rep->msgs[i].is_error || !f[0])
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = rep->msgs[j].is_error && strcmp(rep->msgs[j].d.file, f) == 0;
+		if (!seen) {
+			int n = snprintf(out + o, out_len - o, "%s%s", o ? ", " : "", f);
+
+			o = n < 0 || (size_t)n >= out_len - o ? out_len - 1 : o + (size_t)n;
+		}
 	}
-	print_report(&rep, false);
-	if (rep.errors && strict) {
-		ward_err("rules: reload rejected: %zu error(s); the running rules stay in force",
-			 rep.errors);
-		print_report(&rep, true);
-		ward_rules_free(rs);
-		ward_rules_report_free(&rep);
+}
+
+/*
+ * Whether a loaded set may run: any error refuses it unless partial sets are allowed, and a
+ * set where no rule compiled is refused always (an agent without rules detects nothing and
+ * must not look like it runs). A rejected reload keeps the running rules. The errors were
+ * printed; this says the verdict.
+ */
+static int accept_rules(struct agent *a, const struct ward_rules_report *rep, bool is_reload)
+{
+	const char *what = is_reload ? "reload rejected" : "refusing to start";
+	const char *tail = is_reload ? "; the running rules stay in force" : "";
+	char files[512];
+
+	if (rep->rules_compiled == 0) {
+		failed_files(rep, files, sizeof(files));
+		ward_err("rules: %s: no rule compiled (%zu rule(s) in %zu file(s), %zu error(s)%s%s)%s",
+			 what, rep->rules, rep->files, rep->errors, files[0] ? " in " : "", files,
+			 is_reload ? tail : "; an agent without rules detects nothing, so --allow-partial-rules does not start it either");
 		return -WARD_E_SYNTAX;
 	}
-	if (rep.errors)
-		ward_warn("rules: %zu rule(s) could not compile and were skipped (see above)",
-			  rep.errors);
-	ward_info("rules: %zu rules (%zu compiled), %zu macros, %zu lists from %zu file(s)",
-		  rep.rules, rep.rules_compiled, rep.macros, rep.lists, rep.files);
-	ward_rules_report_free(&rep);
-	*out = rs;
+	if (!rep->errors)
+		return 0;
+	failed_files(rep, files, sizeof(files));
+	if (!a->allow_partial) {
+		ward_err("rules: %s: %zu error(s) in %s (%zu of %zu rules compiled)%s; to run with the rules that compile, pass --allow-partial-rules (config rules.allow_partial)",
+			 what, rep->errors, files[0] ? files : "the rule files", rep->rules_compiled,
+			 rep->rules, tail);
+		return -WARD_E_SYNTAX;
+	}
+	ward_warn("rules: %zu error(s) in %s: running with the %zu of %zu rules that compiled (partial rules allowed)",
+		  rep->errors, files[0] ? files : "the rule files", rep->rules_compiled, rep->rules);
 	return 0;
+}
+
+/* Prints a finished load and decides (accept_rules); on success *out owns the set. */
+static int take_rules(struct agent *a, int err, struct ward_ruleset *rs, struct ward_rules_report *rep,
+		      bool is_reload, struct ward_ruleset **out)
+{
+	if (err) {
+		ward_err("rules: cannot load: %s", ward_strerror(err));
+		goto out;
+	}
+	print_report(rep, false);
+	err = accept_rules(a, rep, is_reload);
+	if (err)
+		goto out;
+	ward_info("rules: %zu rules (%zu compiled), %zu macros, %zu lists from %zu file(s)",
+		  rep->rules, rep->rules_compiled, rep->macros, rep->lists, rep->files);
+	*out = rs;
+	rs = NULL;
+out:
+	ward_rules_free(rs);
+	ward_rules_report_free(rep);
+	return err;
 }
 
 static int on_match(const struct ward_rule_match *m, void *arg);
@@ -150,21 +201,39 @@ static int on_match(const struct ward_rule_match *m, void *arg)
 	return 0;
 }
 
-static void reload(struct agent *a)
+/* On the event thread: swaps in a set the reloader finished, or says why not. */
+static void reload_finish(struct agent *a, struct ward_reload_result *res)
 {
 	struct ward_ruleset *rs = NULL;
 	struct ward_sensor *sensor = ward_session_sensor(a->session);
 
-	ward_info("rules: reloading");
-	if (load_rules(a, &rs, true))
+	if (take_rules(a, res->err, res->rs, &res->rep, true, &rs))
 		return;
 	ward_rules_free(a->rs);
 	a->rs = rs;
 	compute_syscalls(a);
 	if (sensor && ward_sensor_set_syscalls(sensor, a->syscalls) == 0)
 		ward_info("rules: reloaded; kernel filter updated");
+	else
+		ward_info("rules: reloaded");
 	ward_agent_kernel_kill_push(sensor, a->rs, a->o->cfg,
 				    ward_agent_actions_enforcing(a->actions));
+}
+
+static void reload_tick(struct agent *a, struct ward_session *s)
+{
+	struct ward_reload_result res;
+
+	if (!a->reloader)
+		return;
+	if (ward_session_take_reload(s)) {
+		if (ward_reloader_request(a->reloader))
+			ward_info("rules: reload requested while one is compiling: the files are compiled again after it");
+		else
+			ward_info("rules: reloading in the background; the running rules stay in force until it finishes");
+	}
+	if (ward_reloader_take(a->reloader, &res))
+		reload_finish(a, &res);
 }
 
 static void on_tick(struct ward_session *s, void *arg)
@@ -172,8 +241,7 @@ static void on_tick(struct ward_session *s, void *arg)
 	struct agent *a = arg;
 	struct ward_sensor *sensor = ward_session_sensor(s);
 
-	if (ward_session_take_reload(s))
-		reload(a);
+	reload_tick(a, s);
 	ward_agent_actions_tick(a->actions, a->alerts);
 	ward_metrics_events_add(a->metrics, a->events - a->events_reported);
 	a->events_reported = a->events;
@@ -190,8 +258,14 @@ static void on_tick(struct ward_session *s, void *arg)
 static int on_start(struct ward_session *s, void *arg)
 {
 	struct agent *a = arg;
+	int err;
 
 	a->session = s;
+	err = ward_reloader_new(a->paths, a->paths_cnt, &a->ropts, &a->reloader);
+	if (err) {
+		ward_err("rules: cannot start the reload thread: %s", ward_strerror(err));
+		return err;
+	}
 	/* replays never act; a live sensor gets the exec kill policies and the block list
 	 * before events flow */
 	if (ward_session_is_replay(s))
@@ -233,6 +307,7 @@ int ward_agent_run(const struct ward_agent_opts *o)
 			a.paths_cnt = 1;
 		}
 	}
+	a.allow_partial = o->allow_partial_rules || ward_config_bool(o->cfg, "rules.allow_partial");
 	if (ward_priority_parse(min_prio, strlen(min_prio), &a.ropts.min_priority)) {
 		ward_err("config: rules.min_priority: unknown priority '%s'", min_prio);
 		return -EINVAL;
@@ -249,9 +324,15 @@ int ward_agent_run(const struct ward_agent_opts *o)
 			return err;
 		}
 	}
-	err = load_rules(&a, &a.rs, false);
-	if (err)
-		goto out;
+	{
+		struct ward_rules_report rep = { 0 };
+		struct ward_ruleset *rs = NULL;
+
+		err = ward_rules_load(a.paths, a.paths_cnt, &a.ropts, &rep, &rs);
+		err = take_rules(&a, err, rs, &rep, false, &a.rs);
+		if (err)
+			goto out;
+	}
 	err = ward_alerts_setup(o->cfg, &a.alerts, &diag);
 	if (err) {
 		ward_err("outputs: %s", ward_diag_format(&diag, msg, sizeof(msg)));
@@ -275,6 +356,9 @@ int ward_agent_run(const struct ward_agent_opts *o)
 	so.arg = &a;
 	so.report_stats = true;
 	err = ward_session_run(&so);
+	/* no more ticks: a compile still running is cancelled, one never taken is dropped */
+	ward_reloader_free(a.reloader);
+	a.reloader = NULL;
 	/* the events drained after the last tick (live stop) count too */
 	ward_metrics_events_add(a.metrics, a.events - a.events_reported);
 	a.events_reported = a.events;
@@ -284,6 +368,7 @@ int ward_agent_run(const struct ward_agent_opts *o)
 		  (unsigned long long)a.events, (unsigned long long)a.alerts_sent,
 		  (unsigned long long)ward_metrics_suppressed(a.metrics));
 out:
+	ward_reloader_free(a.reloader);
 	ward_agent_actions_free(a.actions);
 	ward_alert_builder_free(a.builder);
 	ward_alerts_shutdown(a.alerts);

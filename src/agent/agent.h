@@ -2,9 +2,11 @@
 /*
  * The runtime agent: the sensor's events evaluated against the loaded rules, matches turned
  * into alerts (with container, pod and process ancestry) and sent through the alert
- * pipeline; the kernel is told to send only the syscalls the rules need. SIGHUP (or
- * `ward rules reload`) loads the rules again; a set with errors is rejected and the running
- * one stays. Not here: what the alert outputs do (src/alert) or how rules match (src/rules).
+ * pipeline; the kernel is told to send only the syscalls the rules need. A rule set with
+ * errors, or one where no rule compiles, refuses the start (unless partial sets are allowed;
+ * never with zero rules). SIGHUP (or `ward rules reload`) compiles the rules again in the
+ * background and swaps them in when ready; a set the start would refuse is rejected and the
+ * running one stays. Not here: what the alert outputs do (src/alert) or how rules match (src/rules).
  */
 #ifndef WARD_AGENT_H
 #define WARD_AGENT_H
@@ -22,10 +24,11 @@ struct ward_agent_opts {
 	const char *write_path;         /* record the live stream */
 	long duration_s;
 	const char *pidfile;            /* NULL: config agent.pidfile; "" disables */
+	bool allow_partial_rules;       /* run when some rules fail (also config rules.allow_partial) */
 };
 
-/* Runs until SIGINT/SIGTERM (or the end of a replay). Returns 0, or -errno when the rules,
- * outputs or sensor could not start. */
+/* Runs until SIGINT/SIGTERM (or the end of a replay). Returns 0, or -errno when the rules
+ * (see above), outputs or sensor could not start. */
 int ward_agent_run(const struct ward_agent_opts *opts);
 
 /* Asks a running agent to reload its rules: SIGHUP to the pid in pidfile, only after checking

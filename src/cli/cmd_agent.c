@@ -30,9 +30,17 @@ static void agent_help(FILE *out)
 		"  -d, --duration SECS     stop after this many seconds\n"
 		"      --pidfile FILE      pidfile and single-instance lock (default: config\n"
 		"                          agent.pidfile; replays take one only when given)\n"
+		"      --allow-partial-rules\n"
+		"                          start (and reload) even when some rules or files fail,\n"
+		"                          with the rules that compile (config rules.allow_partial);\n"
+		"                          without it any rule error refuses the start (exit 1)\n"
 		"\n"
-		"Signals: SIGHUP reloads the rules (a set with errors is rejected and the running\n"
-		"one stays); SIGUSR1 prints counters; SIGINT/SIGTERM stop.\n"
+		"The agent refuses to start (exit 1, naming each failed file and rule) when a rule\n"
+		"file fails to load or a rule fails to compile, and always when no rule compiles.\n"
+		"\n"
+		"Signals: SIGHUP reloads the rules: they compile in the background while the running\n"
+		"rules keep alerting, and are swapped in when ready (a set the start would refuse is\n"
+		"rejected and the running one stays); SIGUSR1 prints counters; SIGINT/SIGTERM stop.\n"
 		"\n"
 		"Examples:\n"
 		"  ward agent\n"
@@ -50,6 +58,7 @@ static int agent_run(struct ward_ctx *ctx, int argc, char **argv)
 		{ "min-priority", required_argument, NULL, 'P' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "pidfile", required_argument, NULL, 'p' },
+		{ "allow-partial-rules", no_argument, NULL, 'A' },
 		{ 0 },
 	};
 	const char *paths[MAX_RULE_PATHS];
@@ -77,6 +86,7 @@ static int agent_run(struct ward_ctx *ctx, int argc, char **argv)
 				return ward_cli_usage_error("agent", "--duration wants seconds, got '%s'", optarg);
 			break;
 		case 'p': o.pidfile = optarg; break;
+		case 'A': o.allow_partial_rules = true; break;
 		default: return ward_cli_usage_error("agent", "unknown option");
 		}
 	}

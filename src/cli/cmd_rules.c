@@ -13,6 +13,7 @@
 
 #include "common/buf.h"
 #include "common/jsonw.h"
+#include "common/limits.h"
 #include "rules/rules.h"
 
 static void rules_help(FILE *out)
@@ -27,7 +28,8 @@ static void rules_help(FILE *out)
 		"later files append to or override earlier ones.\n"
 		"\n"
 		"  validate   load and compile; print errors and warnings with file:line:column\n"
-		"             and a summary. Exit 1 when there is any error, else 0.\n"
+		"             and a summary. Exit 1 when there is any error, else 0. With --json,\n"
+		"             \"budgets\" gives each compile budget's use and limit.\n"
 		"  list       print each rule: name, priority, enabled, tags, actions. Without\n"
 		"             files, uses config key rules.files, else the default rules directory\n"
 		"             (%s).\n"
@@ -70,6 +72,30 @@ static void report_json(struct ward_jw *w, const struct ward_rules_report *rep, 
 		ward_jw_obj_end(w);
 	}
 	ward_jw_arr_end(w);
+}
+
+static void budget_json(struct ward_jw *w, const char *name, uint64_t used, uint64_t limit)
+{
+	ward_jw_key(w, name);
+	ward_jw_obj_begin(w);
+	ward_jw_kuint(w, "used", used);
+	ward_jw_kuint(w, "limit", limit);
+	ward_jw_obj_end(w);
+}
+
+/* Each compile budget's use next to its limit (docs/rules.md, "Budgets"): the headroom a
+ * rule set has before a load fails on it. */
+static void budgets_json(struct ward_jw *w, const struct ward_rules_budget_use *u)
+{
+	ward_jw_key(w, "budgets");
+	ward_jw_obj_begin(w);
+	budget_json(w, "yaml_alias_nodes", u->yaml_alias_nodes, WARD_RULES_MAX_YAML_ALIAS_NODES);
+	budget_json(w, "loaded_items", u->loaded_items, WARD_RULES_MAX_LOADED_ITEMS);
+	budget_json(w, "rule_nodes", u->rule_nodes, WARD_RULES_MAX_RULE_NODES);
+	budget_json(w, "set_nodes", u->set_nodes, WARD_RULES_MAX_SET_NODES);
+	budget_json(w, "set_values", u->set_values, WARD_RULES_MAX_SET_VALUES);
+	budget_json(w, "compile_ms", u->compile_ms, (uint64_t)WARD_RULES_MAX_COMPILE_SECS * 1000u);
+	ward_jw_obj_end(w);
 }
 
 static int parse_opts(const char *cmd, int argc, char **argv, bool *json)
@@ -116,6 +142,7 @@ static int do_validate(int argc, char **argv)
 		ward_jw_kuint(&w, "lists", rep.lists);
 		ward_jw_kuint(&w, "error_count", rep.errors);
 		ward_jw_kuint(&w, "warning_count", rep.warnings);
+		budgets_json(&w, &rep.used);
 		report_json(&w, &rep, true);
 		report_json(&w, &rep, false);
 		ward_jw_obj_end(&w);

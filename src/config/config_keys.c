@@ -25,6 +25,7 @@ const struct ward_cfg_key ward_cfg_keys[] = {
 	{ "rules.mode", WARD_CFG_STR, "detect", "detect (report actions) or enforce (run them)" },
 	{ "rules.min_priority", WARD_CFG_STR, "debug", "lowest priority that raises an alert" },
 	{ "rules.rate_limit_per_min", WARD_CFG_INT, "60", "alerts per rule and workload per minute" },
+	{ "rules.allow_partial", WARD_CFG_BOOL, "false", "the agent starts and reloads with the rules that compile when some fail (never with none); false refuses any rule error" },
 
 	{ "outputs.stdout.enabled", WARD_CFG_BOOL, "true", "print alerts on stdout" },
 	{ "outputs.stdout.json", WARD_CFG_BOOL, "false", "alerts on stdout as JSON lines" },

@@ -105,13 +105,19 @@ static bool in_time(struct cctx *c, const struct ward_rast *at)
 
 	if (c->over)
 		return false;
-	if (!rs->past_deadline && rs->deadline_ns && (++c->ticks & 1023) == 0 &&
-	    ward_mono_ns() > rs->deadline_ns)
-		rs->past_deadline = true;
+	if (!rs->past_deadline && rs->deadline_ns && (++c->ticks & 1023) == 0) {
+		if (ward_mono_ns() > rs->deadline_ns)
+			rs->past_deadline = true;
+		else if (rs->opts.cancel && atomic_load_explicit(rs->opts.cancel, memory_order_relaxed))
+			rs->past_deadline = rs->cancelled = true;
+	}
 	if (!rs->past_deadline)
 		return true;
-	cerr(c, ward_rast_pos(at), "compiling the rules took longer than %d s (limit WARD_RULES_MAX_COMPILE_SECS)",
-	     WARD_RULES_MAX_COMPILE_SECS);
+	if (rs->cancelled)
+		cerr(c, ward_rast_pos(at), "compiling the rules was cancelled (the agent is stopping)");
+	else
+		cerr(c, ward_rast_pos(at), "compiling the rules took longer than %d s (limit WARD_RULES_MAX_COMPILE_SECS)",
+		     WARD_RULES_MAX_COMPILE_SECS);
 	c->over = true;
 	return false;
 }
@@ -727,6 +733,8 @@ int ward_rcompile_rule(struct ward_ruleset *rs, struct ward_rrule *r)
 	if (!root)
 		return c.over ? -WARD_E_LIMIT : -WARD_E_SYNTAX;
 	rs->spent_nodes += c.nodes;
+	if (c.nodes > rs->max_rule_nodes)
+		rs->max_rule_nodes = c.nodes;
 	r->root = root;
 	return 0;
 }

@@ -1079,6 +1079,8 @@ static int prescan(struct lctx *c)
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&p);
+	if (ps.alias_nodes > c->rs->max_alias_nodes)
+		c->rs->max_alias_nodes = ps.alias_nodes;
 	prescan_free(&ps);
 	return err;
 }

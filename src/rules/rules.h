@@ -13,6 +13,7 @@
 #ifndef WARD_RULES_H
 #define WARD_RULES_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,6 +47,17 @@ struct ward_rules_msg {
 	struct ward_diag d;
 };
 
+/* What a load spent of each compile budget (limits in common/limits.h, docs/rules.md
+ * "Budgets"), so `ward rules validate --json` can show the headroom. */
+struct ward_rules_budget_use {
+	uint64_t yaml_alias_nodes;    /* nodes that aliases add, in the file that added most */
+	uint64_t loaded_items;        /* list items and exception values, all files */
+	uint64_t rule_nodes;          /* the largest compiled condition, macros inlined */
+	uint64_t set_nodes;           /* compiled conditions' nodes, summed */
+	uint64_t set_values;          /* list values after expansion, summed */
+	uint64_t compile_ms;          /* wall clock spent compiling (the backstop's measure) */
+};
+
 /* What a load found. Owned by the caller; release with ward_rules_report_free(). */
 struct ward_rules_report {
 	struct ward_rules_msg *msgs;  /* at most WARD_RULES_MAX_MSGS kept */
@@ -54,6 +66,7 @@ struct ward_rules_report {
 	size_t rules, macros, lists;  /* items defined (after append/override merging) */
 	size_t rules_compiled;        /* rules that compiled (enabled or not) */
 	size_t files;                 /* files read */
+	struct ward_rules_budget_use used;
 };
 void ward_rules_report_free(struct ward_rules_report *rep);
 
@@ -61,6 +74,9 @@ struct ward_rules_opts {
 	enum ward_priority min_priority; /* rules less severe are loaded but never evaluated */
 	const char *passwd_path;         /* NULL: /etc/passwd (user.name lookups) */
 	const char *group_path;          /* NULL: /etc/group */
+	/* NULL, or a flag another thread sets to stop a compile early (agent shutdown during a
+	 * background reload): the rules not yet compiled then fail, as past the deadline */
+	const atomic_bool *cancel;
 };
 
 /*

@@ -369,8 +369,11 @@ struct ward_ruleset {
 	uint64_t spent_nodes;   /* condition nodes, macros inlined, over the compiled rules */
 	uint64_t spent_values;  /* list values after expansion */
 	uint64_t spent_items;   /* list items and exception values loaded */
+	uint64_t max_alias_nodes; /* YAML nodes aliases added, in the file that added most */
+	uint64_t max_rule_nodes;  /* the largest compiled condition */
 	uint64_t deadline_ns;   /* ward_mono_ns() past which compiling stops (backstop) */
 	bool past_deadline;
+	bool cancelled;         /* opts.cancel was seen set */
 };
 
 #define WARD_RULES_ARENA_CHUNK (64u << 10)

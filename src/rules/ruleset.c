@@ -271,7 +271,8 @@ static void collect(struct ward_ruleset *rs, const char *path, char ***files, si
 		names[n++] = ward_xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(char *), cmp_cstr);
+	if (n) /* qsort(NULL, 0) is undefined */
+		qsort(names, n, sizeof(char *), cmp_cstr);
 	for (size_t i = 0; i < n; i++) {
 		size_t l = strlen(path) + strlen(names[i]) + 2;
 		char *full = ward_xmalloc(l);
@@ -312,8 +313,9 @@ static void finish(struct ward_ruleset *rs)
 {
 	struct ward_rules_report *rep = rs->rep;
 	bool types[WARD_RTYPE_CNT];
+	uint64_t t0 = ward_mono_ns();
 
-	rs->deadline_ns = ward_mono_ns() + (uint64_t)WARD_RULES_MAX_COMPILE_SECS * 1000000000ull;
+	rs->deadline_ns = t0 + (uint64_t)WARD_RULES_MAX_COMPILE_SECS * 1000000000ull;
 	for (size_t i = 0; i < rs->macros_cnt; i++) {
 		struct ward_rmacro *m = &rs->macros[i];
 		struct ward_diag d = { 0 };
@@ -340,6 +342,9 @@ static void finish(struct ward_ruleset *rs)
 		in->condition = r->cond_str;
 		if (strcmp(r->source, "syscall") != 0)
 			continue; /* other sources (k8s_audit, plugins) are kept, never evaluated here */
+		/* checked per rule too: the compiler reads it only every 1024 steps of one rule */
+		if (rs->opts.cancel && atomic_load_explicit(rs->opts.cancel, memory_order_relaxed))
+			rs->past_deadline = rs->cancelled = true;
 		if (ward_rcompile_rule(rs, r) < 0)
 			continue;
 		if (ward_rout_compile(rs, r->output, r->out_pos, &r->out) < 0) {
@@ -379,6 +384,14 @@ static void finish(struct ward_ruleset *rs)
 		rep->macros = rs->macros_cnt;
 		rep->lists = rs->lists_cnt;
 		rep->files = 0;
+		rep->used = (struct ward_rules_budget_use){
+			.yaml_alias_nodes = rs->max_alias_nodes,
+			.loaded_items = rs->spent_items,
+			.rule_nodes = rs->max_rule_nodes,
+			.set_nodes = rs->spent_nodes,
+			.set_values = rs->spent_values,
+			.compile_ms = (ward_mono_ns() - t0) / 1000000u,
+		};
 	}
 }
 
