@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The final filesystem of a layered image, rebuilt from the entry records (walk.c) the way a
- * runtime extracts the layers (umoci, containerd's and dockerd's appliers): layers in
- * manifest order, entries in archive order; parent directories resolved through symlinks
+ * runtime's overlay snapshotter sees them (docker's overlay2, containerd's; checked against
+ * docker by test_scan_differential.sh): layers in manifest order, entries in archive order;
+ * each layer unpacked as into a directory of its own, so a parent a lower layer made a file
+ * or symlink becomes this layer's directory, while this layer's own symlinks are followed
  * inside the root (an absolute or ".." target stays inside, as in a chroot, and missing
  * directories are created); an entry replaces whatever had its name unless both are
  * directories; a whiteout deletes a name of a lower layer, an opaque marker everything its
@@ -148,10 +150,15 @@ static void kill(struct tree *t, uint32_t i)
 
 /*
  * Walks s (len bytes) from directory dir as a directory path, following symlinks inside the
- * root and creating missing directories, as extracting an entry below it does. Returns the
+ * root and creating missing directories, as extracting an entry below it does. With upper
+ * set it walks as an overlay runtime unpacks the layer: into a directory of its own where
+ * lower names do not exist, so a component that a lower layer made a file or a symlink
+ * becomes a new directory of this layer (hiding the lower one), and a lower directory
+ * takes the new one's attributes (overlayfs shows the upper directory's). Without upper
+ * (a hard link's target) nothing is changed but missing directories. Returns the
  * directory's node, or -ENOTDIR (a component is a file), -ELOOP, -WARD_E_LIMIT.
  */
-static int walk_dir(struct tree *t, uint32_t dir, const char *s, size_t len)
+static int walk_dir(struct tree *t, uint32_t dir, const char *s, size_t len, bool upper)
 {
 	const char *p = s, *end = s + len;
 
@@ -170,6 +177,15 @@ static int walk_dir(struct tree *t, uint32_t dir, const char *s, size_t len)
 			if (++t->steps > WARD_SCAN_MAX_RESOLVE)
 				return -WARD_E_LIMIT;
 			x = lookup(t, dir, p, n);
+			if (x && upper && t->n[x].pos != t->pos) {
+				if (t->n[x].kind != WARD_SCAN_R_DIR) {
+					kill(t, x);
+					x = 0;
+				} else {
+					t->n[x].rec = WARD_SCAN_NO_REC; /* made by this layer: 0755 */
+					t->n[x].pos = t->pos;
+				}
+			}
 			if (!x) {
 				int a = add(t, dir, p, n, WARD_SCAN_R_DIR, WARD_SCAN_NO_REC);
 
@@ -184,7 +200,7 @@ static int walk_dir(struct tree *t, uint32_t dir, const char *s, size_t len)
 
 				if (++t->follows > WARD_SCAN_MAX_SYMLINKS)
 					return -ELOOP;
-				d = walk_dir(t, t->n[x].parent, tg, strlen(tg));
+				d = walk_dir(t, t->n[x].parent, tg, strlen(tg), upper);
 				if (d < 0)
 					return d;
 				x = (uint32_t)d;
@@ -199,14 +215,15 @@ static int walk_dir(struct tree *t, uint32_t dir, const char *s, size_t len)
 }
 
 /* Splits a normalized entry path into its directory (resolved) and last component. */
-static int locate(struct tree *t, const char *path, const char **last, size_t *last_len)
+static int locate(struct tree *t, const char *path, const char **last, size_t *last_len,
+		  bool upper)
 {
 	const char *sl = strrchr(path, '/');
 
 	t->follows = t->steps = 0;
 	*last = sl ? sl + 1 : path;
 	*last_len = strlen(*last);
-	return sl ? walk_dir(t, ROOT, path, (size_t)(sl - path)) : (int)ROOT;
+	return sl ? walk_dir(t, ROOT, path, (size_t)(sl - path), upper) : (int)ROOT;
 }
 
 /* Opaque directory: drops what lower layers put below x; true when something of this
@@ -252,7 +269,7 @@ static int apply(struct tree *t, uint32_t ri)
 
 	if (r->kind == WARD_SCAN_R_OPAQUE) {
 		t->follows = t->steps = 0;
-		dir = walk_dir(t, ROOT, path, strlen(path));
+		dir = walk_dir(t, ROOT, path, strlen(path), true);
 		if (dir < 0)
 			return fail(t, ri, dir, "cannot resolve the opaque directory");
 		if (t->n[dir].opq_pos == t->pos)
@@ -267,13 +284,13 @@ static int apply(struct tree *t, uint32_t ri)
 	if (r->kind == WARD_SCAN_R_HARDLINK) {
 		const char *tg = t->c->names + r->link;
 
-		dir = locate(t, tg, &last, &last_len);
+		dir = locate(t, tg, &last, &last_len, false);
 		src = dir < 0 ? 0 : lookup(t, (uint32_t)dir, last, last_len);
 		if (!src || t->n[src].kind == WARD_SCAN_R_DIR)
 			return fail(t, ri, dir < 0 ? dir : -ENOENT,
 				    "hard link target is not a file of this or a lower layer");
 	}
-	dir = locate(t, path, &last, &last_len);
+	dir = locate(t, path, &last, &last_len, true);
 	if (dir < 0)
 		return fail(t, ri, dir, "cannot resolve the parent directory");
 	old = lookup(t, (uint32_t)dir, last, last_len);
