@@ -31,12 +31,15 @@ fi
 
 # Cases docker refuses to load: the same name twice in one layer ("duplicates of file paths
 # not supported"), a hard link to a lower layer's file (the link is made inside the layer's
-# own directory). ward takes the later entry / the lower file, as umoci does.
-DOCKER_REFUSES=" dup_in_layer link_cross_layer "
+# own directory), a whiteout after the layer's own entry of that name (mknod: file exists).
+# ward takes the later entry, the lower file, the lower content hidden, as umoci does.
+DOCKER_REFUSES=" dup_in_layer link_cross_layer recreate_whiteout_same "
 # Cases where umoci (one rootfs, layers unpacked over each other) differs from overlayfs:
 # it writes through a lower layer's symlink, fails on a lower file used as a directory and
-# keeps a lower directory's mode when a layer writes below it without naming it.
-UMOCI_DIFFERS=" through_symlink symlink_write_hides through_abs_symlink parent_over_file implicit_parent_mode "
+# keeps a lower directory's mode when a layer writes below it without naming it, deletes a
+# whited-out directory that the same layer makes again (overlayfs merges it with the lower
+# one) and ignores a hard link's header mode (docker sets it on the shared inode).
+UMOCI_DIFFERS=" whiteout_recreate_same link_mode through_symlink symlink_write_hides through_abs_symlink parent_over_file implicit_parent_mode "
 
 python3 "$G/layergen.py" "$T_TMP" "$SEED" "$COUNT" "$(echo $DOCKER_REFUSES | tr ' ' ,)" ||
   { t_fail "layergen"; t_done; exit 1; }
@@ -108,6 +111,8 @@ t_check "secret written through a lower symlink is reported where docker puts it
   jqt '[.secrets[] | .path] == ["v/y"]' "$T_TMP/through_symlink.json"
 t_check "secret a write through a lower symlink does not replace is still reported" \
   jqt '[.secrets[] | .path] == ["real/y"]' "$T_TMP/symlink_write_hides.json"
+t_check "secret in a directory whited out and made again in one layer is reported" \
+  jqt '[.secrets[] | .path] == ["w/a"]' "$T_TMP/whiteout_recreate_same.json"
 t_check "secret in a whited-out directory is not reported" \
   jqt '.secrets == []' "$T_TMP/whiteout_dir_recreate.json"
 t_check "secret under an opaque directory is not reported" \

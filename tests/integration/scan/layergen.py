@@ -109,6 +109,12 @@ CASES = {
     # whiteout of a directory, then a new one of the same name in the next layer
     "whiteout_dir_recreate": [[d("w"), f("w/a", SECRET), d("w/in"), f("w/in/b", b"b\n")],
                               [wh("w")], [d("w"), f("w/c", b"c\n")]],
+    # whiteout and re-creation of a directory in one layer, in either order: a whiteout hides
+    # lower layers only, so the lower content stays hidden
+    "whiteout_recreate_same": [[d("w"), f("w/a", SECRET)], [wh("w"), d("w"), f("w/c", b"c\n")]],
+    "recreate_whiteout_same": [[d("w"), f("w/a", SECRET)], [d("w"), f("w/c", b"c\n"), wh("w")]],
+    # a hard link whose header mode differs from its target's
+    "link_mode": [[f("lm", b"lm\n", 0o755), link("ln", "lm", 0o4755)]],
     # whiteout of something that never existed: nothing happens
     "whiteout_missing": [[f("k", b"k\n")], [wh("nothere"), d("m"), wh("m/none")]],
     # a directory replaced by a file, then by a directory again
