@@ -9,12 +9,12 @@
 #   ward on the OCI layout must give the same view as on the docker archive.
 # Docker refuses two cases outright (DOCKER_REFUSES); that refusal is checked, and there ward
 # is compared with umoci. Secrets must be reported where content survives and not where it
-# was whited out. Seed and count: WARD_DIFF_SEED (default 19), WARD_DIFF_COUNT (default 12).
+# was whited out. Seed and count: WARD_DIFF_SEED (default 19), WARD_DIFF_COUNT (default 10).
 . "$(dirname "$0")/lib.sh"
 . "$WARD_SRC/tests/integration/docker.sh"
 t_need_root
 G=$WARD_SRC/tests/integration/scan
-SEED=${WARD_DIFF_SEED:-19} COUNT=${WARD_DIFF_COUNT:-12}
+SEED=${WARD_DIFF_SEED:-19} COUNT=${WARD_DIFF_COUNT:-10}
 
 for tool in umoci skopeo; do
   command -v $tool >/dev/null || _ward_docker_apt $tool || t_require "$tool missing (scripts/deps.sh test)"
@@ -46,7 +46,7 @@ python3 "$G/layergen.py" "$T_TMP" "$SEED" "$COUNT" "$(echo $DOCKER_REFUSES | tr 
 names=() umoci_names=()
 for img in "$T_TMP"/*.tar; do names+=("$(basename "$img" .tar)"); done
 
-# umoci's half runs next to ward's and docker's (skopeo and umoci are mostly start-up time)
+# the three run side by side (skopeo, umoci and docker are mostly start-up and waiting)
 umoci_all() {
   local n
   for n in "${names[@]}"; do
@@ -58,16 +58,14 @@ umoci_all() {
 }
 umoci_all & UPID=$!
 
-for n in "${names[@]}"; do
-  "$WARD" scan image "$T_TMP/$n.tar" --json --files -q -o "$T_TMP/$n.json" 2>"$T_TMP/$n.err" ||
-    t_fail "$n: ward scan: $(cat "$T_TMP/$n.err")"
-done
-# ward reads a skopeo-made OCI layout as it reads the docker archive
-skopeo copy -q docker-archive:"$T_TMP/through_symlink.tar" oci:"$T_TMP/ts-oci":x
-"$WARD" scan image "$T_TMP/ts-oci" --json --files -q -o "$T_TMP/ts-oci.json"
-t_check "ward: the OCI layout has the docker archive's view" \
-  cmp -s <(python3 "$G/layerview.py" ward "$T_TMP/through_symlink.json") \
-  <(python3 "$G/layerview.py" ward "$T_TMP/ts-oci.json")
+ward_all() {
+  local n
+  for n in "${names[@]}"; do
+    "$WARD" scan image "$T_TMP/$n.tar" --json --files -q -o "$T_TMP/$n.json" 2>"$T_TMP/$n.err" ||
+      echo "$n: $(cat "$T_TMP/$n.err")" >>"$T_TMP/ward.failed"
+  done
+}
+ward_all & WPID=$!
 
 if [ $DOCKER = 1 ]; then
   for n in $DOCKER_REFUSES; do
@@ -86,8 +84,15 @@ if [ $DOCKER = 1 ]; then
     fi
   done
 fi
-wait $UPID
+wait $UPID $WPID
+[ -f "$T_TMP/ward.failed" ] && while read -r l; do t_fail "ward scan: $l"; done <"$T_TMP/ward.failed"
 [ -f "$T_TMP/umoci.failed" ] && while read -r l; do t_fail "umoci: $l"; done <"$T_TMP/umoci.failed"
+# ward reads a skopeo-made OCI layout as it reads the docker archive
+skopeo copy -q docker-archive:"$T_TMP/through_symlink.tar" oci:"$T_TMP/ts-oci":x
+"$WARD" scan image "$T_TMP/ts-oci" --json --files -q -o "$T_TMP/ts-oci.json"
+t_check "ward: the OCI layout has the docker archive's view" \
+  cmp -s <(python3 "$G/layerview.py" ward "$T_TMP/through_symlink.json") \
+  <(python3 "$G/layerview.py" ward "$T_TMP/ts-oci.json")
 
 while IFS= read -r l; do
   case $l in
