@@ -10,7 +10,7 @@ build_pkgs=(cmake make clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1
   libmicrohttpd-dev libcurl4-openssl-dev libpcre2-dev libyara-dev libnftables-dev
   libcmocka-dev libpq-dev)
 test_pkgs=(jq runc busybox-static docker.io iproute2 procps util-linux libclang-rt-14-dev
-  python3 python3-yaml nodejs curl aide debootstrap rpm db5.3-util clang-16)
+  python3 python3-yaml nodejs curl aide debootstrap rpm db5.3-util clang-16 umoci skopeo)
 bench_pkgs=(auditd bpftrace hyperfine aide)
 
 pkgs=("${build_pkgs[@]}")

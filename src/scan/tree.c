@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The final filesystem of a layered image, rebuilt from the entry records (walk.c) the way a
- * runtime extracts the layers (umoci, containerd's and dockerd's appliers): layers in
- * manifest order, entries in archive order; parent directories resolved through symlinks
+ * runtime's overlay snapshotter sees them (docker's overlay2, containerd's; checked against
+ * docker by test_scan_differential.sh): layers in manifest order, entries in archive order;
+ * each layer unpacked as into a directory of its own, so a parent a lower layer made a file
+ * or symlink becomes this layer's directory, while this layer's own symlinks are followed
  * inside the root (an absolute or ".." target stays inside, as in a chroot, and missing
  * directories are created); an entry replaces whatever had its name unless both are
- * directories; a whiteout deletes a name of a lower layer, an opaque marker everything its
+ * directories; a whiteout deletes a name of a lower layer at the layer's end (a directory
+ * the same layer makes there after it merges with the lower one), an opaque marker everything its
  * directory held from lower layers; a hard link becomes a second name of its target's
  * content, so that content outlives a later whiteout of the target. Only names and
  * metadata are kept, never content. It does not read archives or decide what to report.
@@ -29,6 +32,7 @@ struct node {
 	uint32_t rec;            /* files: the record of the content; else the entry's record */
 	int pos;                 /* layer position that made or last set it */
 	int opq_pos;             /* layer position whose opaque marker pruned it */
+	int wh_pos;              /* layer position whose whiteout removes it at the layer's end */
 	uint8_t kind;
 	bool live;
 };
@@ -43,6 +47,8 @@ struct tree {
 	unsigned follows, steps; /* budgets of the resolution under way */
 	uint32_t *stack;
 	size_t stack_cap;
+	uint32_t *wh;            /* nodes whited out by the layer under way */
+	size_t wh_cnt, wh_cap;
 };
 
 static size_t slot(const struct tree *t, uint32_t parent, const char *name, size_t len)
@@ -97,7 +103,7 @@ static int add(struct tree *t, uint32_t dir, const char *name, size_t len, uint8
 	x = &t->n[i];
 	*x = (struct node){ .name = name, .name_len = (uint32_t)len, .parent = dir,
 			    .next = t->n[dir].child, .rec = rec, .pos = t->pos, .opq_pos = -1,
-			    .kind = kind, .live = true };
+			    .wh_pos = -1, .kind = kind, .live = true };
 	if (x->next)
 		t->n[x->next].prev = i;
 	t->n[dir].child = i;
@@ -148,10 +154,15 @@ static void kill(struct tree *t, uint32_t i)
 
 /*
  * Walks s (len bytes) from directory dir as a directory path, following symlinks inside the
- * root and creating missing directories, as extracting an entry below it does. Returns the
+ * root and creating missing directories, as extracting an entry below it does. With upper
+ * set it walks as an overlay runtime unpacks the layer: into a directory of its own where
+ * lower names do not exist, so a component that a lower layer made a file or a symlink
+ * becomes a new directory of this layer (hiding the lower one), and a lower directory
+ * takes the new one's attributes (overlayfs shows the upper directory's). Without upper
+ * (a hard link's target) nothing is changed but missing directories. Returns the
  * directory's node, or -ENOTDIR (a component is a file), -ELOOP, -WARD_E_LIMIT.
  */
-static int walk_dir(struct tree *t, uint32_t dir, const char *s, size_t len)
+static int walk_dir(struct tree *t, uint32_t dir, const char *s, size_t len, bool upper)
 {
 	const char *p = s, *end = s + len;
 
@@ -170,6 +181,18 @@ static int walk_dir(struct tree *t, uint32_t dir, const char *s, size_t len)
 			if (++t->steps > WARD_SCAN_MAX_RESOLVE)
 				return -WARD_E_LIMIT;
 			x = lookup(t, dir, p, n);
+			if (x && !upper && t->n[x].wh_pos == t->pos)
+				return -ENOENT;
+			if (x && upper && t->n[x].pos != t->pos) {
+				/* a whiteout of this layer is a device node there */
+				if (t->n[x].kind != WARD_SCAN_R_DIR || t->n[x].wh_pos == t->pos) {
+					kill(t, x);
+					x = 0;
+				} else {
+					t->n[x].rec = WARD_SCAN_NO_REC; /* made by this layer: 0755 */
+					t->n[x].pos = t->pos;
+				}
+			}
 			if (!x) {
 				int a = add(t, dir, p, n, WARD_SCAN_R_DIR, WARD_SCAN_NO_REC);
 
@@ -184,7 +207,7 @@ static int walk_dir(struct tree *t, uint32_t dir, const char *s, size_t len)
 
 				if (++t->follows > WARD_SCAN_MAX_SYMLINKS)
 					return -ELOOP;
-				d = walk_dir(t, t->n[x].parent, tg, strlen(tg));
+				d = walk_dir(t, t->n[x].parent, tg, strlen(tg), upper);
 				if (d < 0)
 					return d;
 				x = (uint32_t)d;
@@ -199,14 +222,15 @@ static int walk_dir(struct tree *t, uint32_t dir, const char *s, size_t len)
 }
 
 /* Splits a normalized entry path into its directory (resolved) and last component. */
-static int locate(struct tree *t, const char *path, const char **last, size_t *last_len)
+static int locate(struct tree *t, const char *path, const char **last, size_t *last_len,
+		  bool upper)
 {
 	const char *sl = strrchr(path, '/');
 
 	t->follows = t->steps = 0;
 	*last = sl ? sl + 1 : path;
 	*last_len = strlen(*last);
-	return sl ? walk_dir(t, ROOT, path, (size_t)(sl - path)) : (int)ROOT;
+	return sl ? walk_dir(t, ROOT, path, (size_t)(sl - path), upper) : (int)ROOT;
 }
 
 /* Opaque directory: drops what lower layers put below x; true when something of this
@@ -228,6 +252,30 @@ static bool prune(struct tree *t, uint32_t x)
 	if (!keep)
 		kill(t, x);
 	return keep;
+}
+
+/* Hides what lower layers put below directory dir (an opaque marker). */
+static void hide_lower(struct tree *t, uint32_t dir)
+{
+	if (t->n[dir].opq_pos == t->pos)
+		return; /* pruned already: what is left is this layer's */
+	t->n[dir].opq_pos = t->pos;
+	for (uint32_t k = t->n[dir].child, next; k; k = next) {
+		next = t->n[k].next;
+		prune(t, k);
+	}
+}
+
+/* Applies the layer's whiteouts that no later entry of the layer took back. */
+static void end_layer(struct tree *t)
+{
+	for (size_t i = 0; i < t->wh_cnt; i++) {
+		uint32_t x = t->wh[i];
+
+		if (t->n[x].live && t->n[x].wh_pos == t->pos)
+			kill(t, x);
+	}
+	t->wh_cnt = 0;
 }
 
 static int fail(struct tree *t, uint32_t ri, int rc, const char *what)
@@ -252,39 +300,50 @@ static int apply(struct tree *t, uint32_t ri)
 
 	if (r->kind == WARD_SCAN_R_OPAQUE) {
 		t->follows = t->steps = 0;
-		dir = walk_dir(t, ROOT, path, strlen(path));
+		dir = walk_dir(t, ROOT, path, strlen(path), true);
 		if (dir < 0)
 			return fail(t, ri, dir, "cannot resolve the opaque directory");
-		if (t->n[dir].opq_pos == t->pos)
-			return 0; /* pruned already: what is left is this layer's */
-		t->n[dir].opq_pos = t->pos;
-		for (uint32_t k = t->n[dir].child, next; k; k = next) {
-			next = t->n[k].next;
-			prune(t, (uint32_t)k);
-		}
+		hide_lower(t, (uint32_t)dir);
 		return 0;
 	}
 	if (r->kind == WARD_SCAN_R_HARDLINK) {
 		const char *tg = t->c->names + r->link;
 
-		dir = locate(t, tg, &last, &last_len);
+		dir = locate(t, tg, &last, &last_len, false);
 		src = dir < 0 ? 0 : lookup(t, (uint32_t)dir, last, last_len);
-		if (!src || t->n[src].kind == WARD_SCAN_R_DIR)
+		if (!src || t->n[src].kind == WARD_SCAN_R_DIR || t->n[src].wh_pos == t->pos)
 			return fail(t, ri, dir < 0 ? dir : -ENOENT,
 				    "hard link target is not a file of this or a lower layer");
 	}
-	dir = locate(t, path, &last, &last_len);
+	dir = locate(t, path, &last, &last_len, true);
 	if (dir < 0)
 		return fail(t, ri, dir, "cannot resolve the parent directory");
 	old = lookup(t, (uint32_t)dir, last, last_len);
 	switch (r->kind) {
 	case WARD_SCAN_R_WHITEOUT:
-		/* a whiteout hides lower layers only, never its own layer's entries */
-		if (old && t->n[old].pos != t->pos)
-			kill(t, old);
+		/*
+		 * A whiteout hides lower layers only. An overlay runtime makes it a device node
+		 * in the layer's directory, so it takes effect at the layer's end: a directory
+		 * entry of the same layer that comes later replaces the node and merges with the
+		 * lower directory again. Over this layer's own directory it hides only the lower
+		 * content below it (docker refuses that layer; umoci does this).
+		 */
+		if (!old)
+			return 0;
+		if (t->n[old].pos != t->pos) {
+			if (t->wh_cnt == t->wh_cap) {
+				t->wh_cap = t->wh_cap ? t->wh_cap * 2 : 64;
+				t->wh = ward_xreallocarray(t->wh, t->wh_cap, sizeof(*t->wh));
+			}
+			t->wh[t->wh_cnt++] = old;
+			t->n[old].wh_pos = t->pos;
+		} else if (t->n[old].kind == WARD_SCAN_R_DIR) {
+			hide_lower(t, old);
+		}
 		return 0;
 	case WARD_SCAN_R_DIR:
 		if (old && t->n[old].kind == WARD_SCAN_R_DIR) {
+			t->n[old].wh_pos = -1;
 			t->n[old].rec = ri;
 			t->n[old].pos = t->pos;
 			return 0;
@@ -302,6 +361,8 @@ static int apply(struct tree *t, uint32_t ri)
 	if (r->kind == WARD_SCAN_R_HARDLINK) {
 		if (!t->n[src].live) /* it lived under the name the link replaced */
 			return fail(t, ri, -ENOENT, "hard link target was removed by the link itself");
+		/* the link's header mode is set on the shared inode: every name has it */
+		t->c->recs[t->n[src].rec].mode = r->mode;
 		rc = add(t, (uint32_t)dir, last, last_len, t->n[src].kind, t->n[src].rec);
 	} else {
 		rc = add(t, (uint32_t)dir, last, last_len, r->kind, ri);
@@ -358,7 +419,7 @@ int ward_scan_tree_build(struct ward_scan_ctx *c, struct ward_scan_name **names,
 	t.bucket = ward_xcalloc(t.nbucket, sizeof(*t.bucket));
 	t.stack = ward_xcalloc(t.stack_cap, sizeof(*t.stack));
 	t.n[ROOT] = (struct node){ .kind = WARD_SCAN_R_DIR, .rec = WARD_SCAN_NO_REC, .live = true,
-				   .opq_pos = -1 };
+				   .opq_pos = -1, .wh_pos = -1 };
 	t.cnt = 1;
 	if (c->rec_cnt > t.nbucket)
 		rehash(&t, (size_t)1 << (64 - __builtin_clzll((unsigned long long)c->rec_cnt)));
@@ -368,6 +429,7 @@ int ward_scan_tree_build(struct ward_scan_ctx *c, struct ward_scan_name **names,
 		t.pos = (int)p;
 		for (uint32_t i = 0; rc == 0 && i < b->rec_cnt; i++)
 			rc = apply(&t, b->rec_first + i);
+		end_layer(&t);
 	}
 	if (rc == 0) {
 		o.path = ward_xmalloc(o.path_cap);
@@ -381,6 +443,7 @@ int ward_scan_tree_build(struct ward_scan_ctx *c, struct ward_scan_name **names,
 	free(t.n);
 	free(t.bucket);
 	free(t.stack);
+	free(t.wh);
 	return rc;
 }
 
