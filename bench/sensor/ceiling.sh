@@ -12,7 +12,7 @@
 #                          workload goes) (default: 25000 50000 100000 200000 0)
 #   CEILING_SECONDS=S      workload seconds per paced rate (default 3; unpaced: 600,000 pairs)
 #   CEILING_CONFIGS="..."  sensors (default: ward-json ward-quiet agent, plus falco-scap
-#                          falco-sinsp when Falco's libs are there)
+#                          when Falco's libs are there)
 #   BENCH_OUT=FILE         summary JSON (default bench/sensor/results/ceiling-<host>.json)
 #   and run.sh's BENCH_IDLE_WAIT, BENCH_NICE, FALCO_LIBS_SRC, FALCO_LIBS_BUILD, WARD
 set -euo pipefail
@@ -26,7 +26,7 @@ secs=${CEILING_SECONDS:-3}
 configs=${CEILING_CONFIGS:-ward-json ward-quiet agent}
 if [ -z "${CEILING_CONFIGS:-}" ] &&
   { [ -n "${FALCO_LIBS_SRC:-}" ] || [ -x "$falco_build/libsinsp/examples/sinsp-example" ]; }; then
-  configs+=" falco-scap falco-sinsp"
+  configs+=" falco-scap"
 fi
 out=${BENCH_OUT:-$here/results/ceiling-$(hostname -s).json}
 work=$build/bench-sensor/ceiling

@@ -73,22 +73,23 @@ stamp="$stamp exclude=$exclude"
 # libbpf: libpman reads libbpf's ring buffer manager through its private layout (its rings
 # became an array of pointers in libbpf 1.3), so with Debian 12's libbpf 1.1 the capture
 # crashes at its first read. Falco's libs bundle libbpf 1.3.0; with FALCO_LIBBPF_SRC (a
-# libbpf checkout at v1.3.0) it is built here, statically, and used instead of the system's.
+# libbpf checkout at v1.3.0) it is built here and used instead of the system's; shared, so
+# that falco_shim.so can stand between libpman and its bpf_object__load_skeleton.
 libbpf_inc=/usr/include
 if [ -n "${FALCO_LIBBPF_SRC:-}" ]; then
   [ -f "$FALCO_LIBBPF_SRC/src/libbpf.c" ] || die "FALCO_LIBBPF_SRC=$FALCO_LIBBPF_SRC is not a libbpf checkout (no src/libbpf.c)"
   lb=$out/libbpf
   lb_commit=$(git -C "$FALCO_LIBBPF_SRC" describe --tags --always 2>/dev/null || echo unknown)
-  if [ ! -f "$lb/root/usr/lib/libbpf.a" ] || [ "$(cat "$lb/.ward-stamp" 2>/dev/null)" != "$lb_commit" ]; then
+  if [ ! -f "$lb/root/usr/lib/libbpf.so" ] || [ "$(cat "$lb/.ward-stamp" 2>/dev/null)" != "$lb_commit" ]; then
     log "building libbpf $lb_commit from $FALCO_LIBBPF_SRC"
     rm -rf "$lb"; mkdir -p "$lb/obj"
-    make -s -C "$FALCO_LIBBPF_SRC/src" BUILD_STATIC_ONLY=y OBJDIR="$lb/obj" DESTDIR="$lb/root" \
+    make -s -C "$FALCO_LIBBPF_SRC/src" OBJDIR="$lb/obj" DESTDIR="$lb/root" \
       PREFIX=/usr LIBDIR=/usr/lib install -j2 >"$lb/build.log" 2>&1 ||
       die "building libbpf failed; see $lb/build.log"
     echo "$lb_commit" >"$lb/.ward-stamp"
   fi
   libbpf_inc=$lb/root/usr/include
-  cfg+=(-DLIBBPF_INCLUDE="$libbpf_inc" -DLIBBPF_LIB="$lb/root/usr/lib/libbpf.a")
+  cfg+=(-DLIBBPF_INCLUDE="$libbpf_inc" -DLIBBPF_LIB="$lb/root/usr/lib/libbpf.so")
   stamp="$stamp libbpf=$lb_commit"
 elif ! grep -q ring_buffer__ring /usr/include/bpf/libbpf.h; then
   die "the system libbpf is older than 1.3, which Falco's libs need (they read its ring buffer layout);
@@ -120,6 +121,7 @@ if [ ! -f "$out/compat/falco_shim.so" ] || [ "$here/falco_shim.c" -nt "$out/comp
     die "could not build $here/falco_shim.c"
 fi
 
+stamp="$stamp ${cfg[*]}"
 if [ ! -f "$out/CMakeCache.txt" ] || [ "$(cat "$out/.ward-stamp" 2>/dev/null)" != "$stamp" ]; then
   log "configuring $src ($describe) in $out"
   rm -f "$out/.ward-stamp"

@@ -19,6 +19,8 @@
 #                          (default: all; the falco ones only with FALCO_LIBS_SRC or a build)
 #   FALCO_LIBS_SRC=DIR     checkout of falcosecurity/libs: falco_libs.sh builds scap-open and
 #                          sinsp-example from it (once; later runs reuse the build)
+#   FALCO_LIBBPF_SRC=DIR   libbpf checkout at v1.3.0, needed where the system libbpf is older
+#                          (Debian 12: 1.1); see falco_libs.sh
 #   FALCO_LIBS_BUILD=DIR   where that build lives (default BUILD_DIR/bench-falco)
 #   BENCH_RATE=N           pace the open phase at N open/close pairs per second (ceiling.sh)
 #   BENCH_IDLE_WAIT=S      wait up to S seconds for other BPF tracing programs to go away
@@ -58,7 +60,8 @@ falco_build=${FALCO_LIBS_BUILD:-$build/bench-falco}
 rate=${BENCH_RATE:-0}
 default_configs="none floor ward-json ward-quiet agent agent-enforce ward-json-ring16m auditd bpftrace"
 if [ -n "${FALCO_LIBS_SRC:-}" ] || [ -x "$falco_build/libsinsp/examples/sinsp-example" ]; then
-  default_configs+=" falco-scap falco-sinsp"
+  # falco-sinsp only on request: on this kernel it cannot start (docs/benchmarks/sensor.md)
+  default_configs+=" falco-scap"
 fi
 configs=${BENCH_CONFIGS:-$default_configs}
 raw=$work/samples.jsonl
@@ -275,7 +278,7 @@ sample_floor() {
   local rss attached
   rss=$(hwm_kb "$sensor_pid")
   attached=$(sed -nE 's/^floor: attached ([0-9]+) .*/\1/p' "$lg")
-  kill -INT "$sensor_pid"; wait "$sensor_pid" || true; sensor_pid=
+  kill -INT "$sensor_pid" 2>/dev/null || true; wait "$sensor_pid" || true; sensor_pid=
   emit floor "$1" "$w" "$(printf '{"attached":%s,"cpu_s":%s,"rss_kb":%s}' \
     "${attached:-0}" "$(awk -v t=$((c1 - c0)) -v h="$hz" 'BEGIN { print t / h }')" "$rss")"
 }
@@ -293,7 +296,7 @@ sample_ward() { # sample_ward CONFIG REP ARGS...
   st=$(settle "$sensor_pid")
   c1=$(cpu_ticks "$sensor_pid")
   rss=$(hwm_kb "$sensor_pid")
-  kill -INT "$sensor_pid"; wait "$sensor_pid" || true; sensor_pid=
+  kill -INT "$sensor_pid" 2>/dev/null || true; wait "$sensor_pid" || true; sensor_pid=
   counters=$(grep -m1 'counters:' "$lg" || true)
   [ -n "$counters" ] || die "ward printed no counters line: $(tail -5 "$lg")"
   local ev dr percpu
@@ -423,7 +426,7 @@ sample_bpftrace() {
   st=$(settle "$sensor_pid")
   c1=$(cpu_ticks "$sensor_pid")
   rss=$(hwm_kb "$sensor_pid")
-  kill -INT "$sensor_pid"; wait "$sensor_pid" || true; sensor_pid=
+  kill -INT "$sensor_pid" 2>/dev/null || true; wait "$sensor_pid" || true; sensor_pid=
   ev=$(grep -cvE '^(Attaching|ready$|Lost )' "$o" || true)
   lost=$(awk '/^Lost [0-9]+ events/ { s += $2 } END { print s + 0 }' "$o")
   emit bpftrace "$rep" "$w" "$(printf '{"events":%s,"drops":%s,"cpu_workload_s":%s,"cpu_s":%s,"rss_kb":%s,"settle_s":%s,"probes":%s}' \
@@ -467,6 +470,9 @@ sample_falco() { # sample_falco CONFIG REP READY_PATTERN ARGS...: scap-open or s
   # the shim (falco_shim.c): no RLIMIT_MEMLOCK raise, and signal_deliver, which this
   # kernel's verifier refuses, left unloaded; FALCO_NOLOAD overrides that list
   local preload=(env "LD_PRELOAD=$falco_shim" "WARD_FALCO_NOLOAD=${FALCO_NOLOAD-signal_deliver}")
+  # the libbpf falco_libs.sh built, where it built one (the binaries link libbpf.so.1)
+  [ -f "$falco_build/libbpf/root/usr/lib/libbpf.so.1" ] &&
+    preload+=("LD_LIBRARY_PATH=$falco_build/libbpf/root/usr/lib")
   # line-buffered, so the readiness line reaches the log while it runs
   "${nice_cmd[@]}" "${preload[@]}" stdbuf -oL "$@" >"$lg" 2>&1 &
   sensor_pid=$!
@@ -479,7 +485,7 @@ sample_falco() { # sample_falco CONFIG REP READY_PATTERN ARGS...: scap-open or s
   c1=$(cpu_ticks "$sensor_pid")
   rss=$(hwm_kb "$sensor_pid")
   counters=$(probe_counters "$ids_before")
-  kill -INT "$sensor_pid"; wait "$sensor_pid" || true; sensor_pid=
+  kill -INT "$sensor_pid" 2>/dev/null || true; wait "$sensor_pid" || true; sensor_pid=
   local ev=${counters% *} dr=${counters#* } user
   # what the program itself counted: scap-open's captured events, sinsp-example's events
   # that passed the filter
