@@ -11,7 +11,10 @@ build_pkgs=(cmake make clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1
   libcmocka-dev libpq-dev)
 test_pkgs=(jq runc busybox-static docker.io iproute2 procps util-linux libclang-rt-14-dev
   python3 python3-yaml nodejs curl aide debootstrap rpm db5.3-util clang-16 umoci skopeo)
-bench_pkgs=(auditd bpftrace hyperfine aide)
+# the rest of bench: the peers the benchmarks compare against; the libs row builds Falco's
+# libs from source for bench/sensor/falco_libs.sh
+bench_pkgs=(auditd bpftrace hyperfine aide
+  g++ libtbb-dev libjsoncpp-dev uthash-dev libre2-dev libvalijson-dev libcxxopts-dev)
 
 pkgs=("${build_pkgs[@]}")
 case "$want" in

@@ -3,7 +3,9 @@
 # Sensor benchmark: times one syscall-heavy workload (workload.c) with no sensor, with the
 # floor (empty BPF programs on ward's tracepoints, floor.bpf.c), with `ward trace` (JSON to
 # /dev/null, --quiet, and JSON with 16 MiB rings), with auditd on the same syscalls and with
-# bpftrace printing the same events. Prints a markdown table (report.py) and writes the raw
+# bpftrace printing the same events, and, given a checkout of Falco's libs, with their modern
+# eBPF probe under scap-open (capture only) and sinsp-example (capture, state, a filter).
+# Prints a markdown table (report.py) and writes the raw
 # samples and the summary as JSON under bench/sensor/results/. It judges nothing: the
 # targets are shown next to the numbers. Needs root.
 #
@@ -13,7 +15,14 @@
 #   BENCH_OPEN=N BENCH_EXEC=N BENCH_CONNECT=N   phase sizes (default 1000000 20000 100000)
 #   BENCH_REPEAT=N         samples per configuration, interleaved (default 1; median shown)
 #   BENCH_CONFIGS="..."    subset of: none floor ward-json ward-quiet agent agent-enforce
-#                          ward-json-ring16m auditd bpftrace (default: all)
+#                          ward-json-ring16m auditd bpftrace falco-scap falco-sinsp
+#                          (default: all; the falco ones only with FALCO_LIBS_SRC or a build)
+#   FALCO_LIBS_SRC=DIR     checkout of falcosecurity/libs: falco_libs.sh builds scap-open and
+#                          sinsp-example from it (once; later runs reuse the build)
+#   FALCO_LIBBPF_SRC=DIR   libbpf checkout at v1.3.0, needed where the system libbpf is older
+#                          (Debian 12: 1.1); see falco_libs.sh
+#   FALCO_LIBS_BUILD=DIR   where that build lives (default BUILD_DIR/bench-falco)
+#   BENCH_RATE=N           pace the open phase at N open/close pairs per second (ceiling.sh)
 #   BENCH_IDLE_WAIT=S      wait up to S seconds for other BPF tracing programs to go away
 #                          before each sample (default 300); counted before and after each
 #                          sample, and report.py prefers samples where it was 0
@@ -47,7 +56,14 @@ repeat=${BENCH_REPEAT:-1}
 idle_wait=${BENCH_IDLE_WAIT:-300}
 nice_n=${BENCH_NICE:--20}
 nice_cmd=(nice -n "$nice_n")
-configs=${BENCH_CONFIGS:-none floor ward-json ward-quiet agent agent-enforce ward-json-ring16m auditd bpftrace}
+falco_build=${FALCO_LIBS_BUILD:-$build/bench-falco}
+rate=${BENCH_RATE:-0}
+default_configs="none floor ward-json ward-quiet agent agent-enforce ward-json-ring16m auditd bpftrace"
+if [ -n "${FALCO_LIBS_SRC:-}" ] || [ -x "$falco_build/libsinsp/examples/sinsp-example" ]; then
+  # falco-sinsp only on request: on this kernel it cannot start (docs/benchmarks/sensor.md)
+  default_configs+=" falco-scap"
+fi
+configs=${BENCH_CONFIGS:-$default_configs}
 raw=$work/samples.jsonl
 out=${BENCH_OUT:-$here/results/$mode-$(hostname -s).json}
 hz=$(getconf CLK_TCK)
@@ -94,6 +110,42 @@ bpftool gen skeleton "$work/floor.bpf.o" name floor_bpf >"$work/floor.skel.h"
 cc -O2 -Wall -I"$work" -o "$work/floor" "$here/floor.c" -lbpf
 [ -x "$ward" ] || die "no ward binary at $ward (build it first)"
 printf 'sensor:\n  ring_kb: 16384\n' >"$work/ring16m.yaml"
+
+# ---- Falco's libs: build (or reuse) scap-open and sinsp-example ------------------------------
+scap_open=$falco_build/libscap/examples/01-open/scap-open
+sinsp_example=$falco_build/libsinsp/examples/sinsp-example
+falco_shim=$falco_build/compat/falco_shim.so
+falco_commit=
+ppm_sc_args=()
+if [[ " $configs " == *" falco-"* ]]; then
+  if [ -n "${FALCO_LIBS_SRC:-}" ]; then
+    "$here/falco_libs.sh" "$falco_build" >/dev/null || die "could not build Falco's libs (above)"
+  fi
+  [ -x "$scap_open" ] && [ -x "$sinsp_example" ] ||
+    die "falco configurations need FALCO_LIBS_SRC (a falcosecurity/libs checkout) or a build in $falco_build"
+  falco_commit=$(cat "$falco_build/falco-libs.commit" 2>/dev/null || echo unknown)
+  # scap-open captures what it is told by ppm_sc code: ward's syscalls, plus the process
+  # lifecycle that ward takes from the scheduler tracepoints (clone*, fork, vfork: the probe
+  # reports the child from their exits; sched_process_exit for exits)
+  declare -A ppm_code=()
+  while read -r name code; do
+    [ -n "${ppm_code[$name]:-}" ] || ppm_code[$name]=$code
+  done < <("$scap_open" --print_syscalls 2>/dev/null |
+    sed -nE 's/^- PPM_SC > ([a-z0-9_]+) .*ppm_code: \(([0-9]+)\)$/\1 \2/p')
+  [ ${#ppm_code[@]} -gt 100 ] || die "could not read the ppm_sc codes from $scap_open --print_syscalls"
+  for n in "${sc_names[@]}" clone clone3 fork vfork sched_process_exit; do
+    if [ -n "${ppm_code[$n]:-}" ]; then
+      ppm_sc_args+=(--ppm_sc "${ppm_code[$n]}")
+    else
+      log "falco-scap: no ppm_sc code for $n"
+    fi
+  done
+fi
+# sinsp-example's filter: the kind of work ward's default rules do on these syscalls (a
+# sensitive-file open, a network tool exec, a reverse-shell port), none of which the workload
+# matches, so it measures the engine (state, filter) rather than the output. -z -q: the
+# syscalls Falco enables by default (the state set minus plain I/O, plus the filter's).
+falco_filter="(evt.type in (open, openat, openat2, creat) and fd.name in (/etc/shadow, /etc/sudoers, /etc/gshadow)) or (evt.type in (execve, execveat) and proc.name in (nc, ncat, socat)) or (evt.type = connect and fd.sport in (4444, 1337))"
 
 # agent-enforce: what enforcement costs on this workload. The default rules (detect) plus
 # in-kernel kill policies of every kind (exec, memfd exec, open, connect, ptrace, setns,
@@ -194,7 +246,7 @@ trap cleanup EXIT
 run_workload() { # prints the workload's JSON line, or {} if it failed (the sample is kept
   # with its sensor numbers but left out of the tables: a peer on a shared machine may kill
   # a child, and one lost sample should not lose the whole run)
-  "${nice_cmd[@]}" "$work/workload" -o "$n_open" -e "$n_exec" -c "$n_conn" -f "$work/target.txt" ||
+  "${nice_cmd[@]}" "$work/workload" -o "$n_open" -e "$n_exec" -c "$n_conn" -r "$rate" -f "$work/target.txt" ||
     { log "workload failed (exit $?); sample left out"; echo '{}'; }
 }
 echo "target" >"$work/target.txt"
@@ -226,7 +278,7 @@ sample_floor() {
   local rss attached
   rss=$(hwm_kb "$sensor_pid")
   attached=$(sed -nE 's/^floor: attached ([0-9]+) .*/\1/p' "$lg")
-  kill -INT "$sensor_pid"; wait "$sensor_pid" || true; sensor_pid=
+  kill -INT "$sensor_pid" 2>/dev/null || true; wait "$sensor_pid" || true; sensor_pid=
   emit floor "$1" "$w" "$(printf '{"attached":%s,"cpu_s":%s,"rss_kb":%s}' \
     "${attached:-0}" "$(awk -v t=$((c1 - c0)) -v h="$hz" 'BEGIN { print t / h }')" "$rss")"
 }
@@ -244,7 +296,7 @@ sample_ward() { # sample_ward CONFIG REP ARGS...
   st=$(settle "$sensor_pid")
   c1=$(cpu_ticks "$sensor_pid")
   rss=$(hwm_kb "$sensor_pid")
-  kill -INT "$sensor_pid"; wait "$sensor_pid" || true; sensor_pid=
+  kill -INT "$sensor_pid" 2>/dev/null || true; wait "$sensor_pid" || true; sensor_pid=
   counters=$(grep -m1 'counters:' "$lg" || true)
   [ -n "$counters" ] || die "ward printed no counters line: $(tail -5 "$lg")"
   local ev dr percpu
@@ -374,13 +426,73 @@ sample_bpftrace() {
   st=$(settle "$sensor_pid")
   c1=$(cpu_ticks "$sensor_pid")
   rss=$(hwm_kb "$sensor_pid")
-  kill -INT "$sensor_pid"; wait "$sensor_pid" || true; sensor_pid=
+  kill -INT "$sensor_pid" 2>/dev/null || true; wait "$sensor_pid" || true; sensor_pid=
   ev=$(grep -cvE '^(Attaching|ready$|Lost )' "$o" || true)
   lost=$(awk '/^Lost [0-9]+ events/ { s += $2 } END { print s + 0 }' "$o")
   emit bpftrace "$rep" "$w" "$(printf '{"events":%s,"drops":%s,"cpu_workload_s":%s,"cpu_s":%s,"rss_kb":%s,"settle_s":%s,"probes":%s}' \
     "$ev" "$lost" "$(awk -v t=$((cw - c0)) -v h="$hz" 'BEGIN { print t / h }')" "$(awk -v t=$((c1 - c0)) -v h="$hz" 'BEGIN { print t / h }')" "$rss" "$st" \
     "$((${#present_tps[@]} + 3))")"
   rm -f "$o"
+}
+
+counter_map_ids() { # ids of the modern probe's counter maps loaded now, one a line
+  bpftool map show -j 2>/dev/null |
+    python3 -c 'import json, sys; [print(m["id"]) for m in json.load(sys.stdin) if m.get("name") == "counter_maps"]'
+}
+probe_counters() { # IDS_BEFORE: the modern probe's kernel counters (counter_maps, one entry
+  # per CPU) of the probe loaded since IDS_BEFORE was taken, summed, as "EVENTS DROPS"
+  local id
+  id=$(comm -13 <(sort <<<"$1") <(counter_map_ids | sort) | sort -n | tail -1)
+  [ -n "$id" ] || { echo "0 0"; return; }
+  # struct counter_map: 13 u64, n_evts first, n_drops_buffer second, n_drops_max_event_size
+  # last (driver/modern_bpf/shared_definitions/struct_definitions.h)
+  bpftool map dump id "$id" -j | python3 -c '
+import json, sys
+ev = dr = 0
+for e in json.load(sys.stdin):
+    if "formatted" in e:
+        v = e["formatted"]["value"]
+        ev += v["n_evts"]
+        dr += v["n_drops_buffer"] + v["n_drops_max_event_size"]
+        continue
+    b = bytes(int(x, 16) for x in e["value"])
+    u64 = [int.from_bytes(b[i:i + 8], "little") for i in range(0, len(b), 8)]
+    ev += u64[0]
+    dr += u64[1] + u64[12]
+print(ev, dr)'
+}
+
+sample_falco() { # sample_falco CONFIG REP READY_PATTERN ARGS...: scap-open or sinsp-example
+  local name=$1 rep=$2 ready=$3 w c0 cw c1 rss st lg=$work/$1.log counters
+  shift 3
+  local ids_before
+  ids_before=$(counter_map_ids)
+  # the shim (falco_shim.c): no RLIMIT_MEMLOCK raise, and signal_deliver, which this
+  # kernel's verifier refuses, left unloaded; FALCO_NOLOAD overrides that list
+  local preload=(env "LD_PRELOAD=$falco_shim" "WARD_FALCO_NOLOAD=${FALCO_NOLOAD-signal_deliver}")
+  # the libbpf falco_libs.sh built, where it built one (the binaries link libbpf.so.1)
+  [ -f "$falco_build/libbpf/root/usr/lib/libbpf.so.1" ] &&
+    preload+=("LD_LIBRARY_PATH=$falco_build/libbpf/root/usr/lib")
+  # line-buffered, so the readiness line reaches the log while it runs
+  "${nice_cmd[@]}" "${preload[@]}" stdbuf -oL "$@" >"$lg" 2>&1 &
+  sensor_pid=$!
+  wait_for "$lg" "$ready" 120 "$sensor_pid" || die "$name did not start: $(tail -5 "$lg")"
+  sleep 1 # sinsp's /proc scan at start is not part of the measurement
+  c0=$(cpu_ticks "$sensor_pid")
+  w=$(run_workload)
+  cw=$(cpu_ticks "$sensor_pid")
+  st=$(settle "$sensor_pid")
+  c1=$(cpu_ticks "$sensor_pid")
+  rss=$(hwm_kb "$sensor_pid")
+  counters=$(probe_counters "$ids_before")
+  kill -INT "$sensor_pid" 2>/dev/null || true; wait "$sensor_pid" || true; sensor_pid=
+  local ev=${counters% *} dr=${counters#* } user
+  # what the program itself counted: scap-open's captured events, sinsp-example's events
+  # that passed the filter
+  user=$(sed -nE 's/^Number of `SCAP_SUCCESS` .*: ([0-9]+)$/\1/p; s/^Retrieved events: ([0-9]+)$/\1/p' "$lg" | tail -1)
+  emit "$name" "$rep" "$w" "$(printf '{"events":%s,"drops":%s,"user_events":%s,"cpu_workload_s":%s,"cpu_s":%s,"rss_kb":%s,"settle_s":%s,"falco_libs":"%s"}' \
+    "$ev" "$dr" "${user:-0}" "$(awk -v t=$((cw - c0)) -v h="$hz" 'BEGIN { print t / h }')" \
+    "$(awk -v t=$((c1 - c0)) -v h="$hz" 'BEGIN { print t / h }')" "$rss" "$st" "$falco_commit")"
 }
 
 # ---- the run --------------------------------------------------------------------------------
@@ -391,7 +503,7 @@ if [ "$nice_n" != 0 ] && [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/de
   autogroup_nice_before=$(sed -nE 's/.* nice (-?[0-9]+)$/\1/p' /proc/$$/autogroup)
   echo "$nice_n" >/proc/$$/autogroup || autogroup_nice_before=
 fi
-log "mode=$mode open=$n_open exec=$n_exec connect=$n_conn repeat=$repeat nice=$nice_n"
+log "mode=$mode open=$n_open exec=$n_exec connect=$n_conn repeat=$repeat nice=$nice_n rate=$rate"
 log "syscalls: ${#sc_names[@]} in ward's table, ${#present_tps[@]} exit tracepoints on this kernel"
 log "configurations: $configs"
 for ((rep = 1; rep <= repeat; rep++)); do
@@ -421,14 +533,18 @@ for ((rep = 1; rep <= repeat; rep++)); do
       ward-json-ring16m) sample_ward ward-json-ring16m "$rep" -c "$work/ring16m.yaml" trace --json ;;
       auditd) sample_auditd "$rep" ;;
       bpftrace) sample_bpftrace "$rep" ;;
+      falco-scap) sample_falco falco-scap "$rep" 'Live capture in progress' \
+        "$scap_open" --modern_bpf "${ppm_sc_args[@]}" ;;
+      falco-sinsp) sample_falco falco-sinsp "$rep" '^-- Start capture' \
+        "$sinsp_example" -m -z -q -f "$falco_filter" ;;
       *) die "unknown configuration $c" ;;
     esac
     log "  done in $(($(date +%s) - t_start)) s: $(tail -1 "$raw" | cut -c1-200)"
   done
 done
 
-machine=$(printf '{"nice":%s,"host":"%s","kernel":"%s","cpus":%s,"cpu_model":"%s","mem_kb":%s,"ward":"%s","date":"%s"}' \
-  "$nice_n" "$(hostname -s)" "$(uname -r)" "$(nproc)" \
+machine=$(printf '{"nice":%s,"rate":%s,"falco_libs":"%s","host":"%s","kernel":"%s","cpus":%s,"cpu_model":"%s","mem_kb":%s,"ward":"%s","date":"%s"}' \
+  "$nice_n" "$rate" "$falco_commit" "$(hostname -s)" "$(uname -r)" "$(nproc)" \
   "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo | sed 's/"/\\"/g')" \
   "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)" \
   "$("$ward" --version 2>/dev/null | head -1 | sed 's/"/\\"/g')" "$(date -u +%Y-%m-%dT%H:%M:%SZ)")

@@ -10,7 +10,9 @@
  * It prints one JSON object on stdout with each phase's count and seconds, so the runner
  * can parse it without guessing. It is not a test: it never judges the numbers.
  *
- * Usage: workload [-o N1] [-e N2] [-c N3] [-f FILE]
+ * Usage: workload [-o N1] [-e N2] [-c N3] [-f FILE] [-r RATE]
+ *   -r RATE paces the open phase at RATE open/close pairs per second (0: as fast as it
+ *   can), so that ceiling.sh can offer a sensor a known event rate.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -68,10 +70,36 @@ static int parse_count(const char *s, long *out)
 	return 0;
 }
 
-static int phase_open(const char *path, long n)
+/* sleep until the moment the i-th pair is due: absolute deadlines, so that a late batch
+ * is caught up rather than the rate drifting */
+static void pace(const struct timespec *start, long i, long rate)
 {
+	long long due_ns = (long long)((double)i * 1e9 / (double)rate);
+	struct timespec ts = {
+		.tv_sec = start->tv_sec + due_ns / 1000000000LL,
+		.tv_nsec = start->tv_nsec + due_ns % 1000000000LL,
+	};
+
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+static int phase_open(const char *path, long n, long rate)
+{
+	struct timespec start;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (long i = 0; i < n; i++) {
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		int fd;
+
+		/* batches of 64 keep the timer's own syscalls well under 2% of the traced ones */
+		if (rate > 0 && i % 64 == 0)
+			pace(&start, i, rate);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0) {
 			fprintf(stderr, "workload: open %s: %s\n", path, strerror(errno));
@@ -179,12 +207,12 @@ static int phase_connect(long n, long *accepted)
 
 int main(int argc, char **argv)
 {
-	long n_open = 1000000, n_exec = 20000, n_conn = 100000, accepted = 0;
+	long n_open = 1000000, n_exec = 20000, n_conn = 100000, accepted = 0, rate = 0;
 	const char *path = "/etc/hostname";
 	double t0, t_open, t_exec, t_conn, c0, c_open, c_exec, c_conn;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "o:e:c:f:")) != -1) {
+	while ((opt = getopt(argc, argv, "o:e:c:f:r:")) != -1) {
 		int err = 0;
 
 		switch (opt) {
@@ -192,16 +220,17 @@ int main(int argc, char **argv)
 		case 'e': err = parse_count(optarg, &n_exec); break;
 		case 'c': err = parse_count(optarg, &n_conn); break;
 		case 'f': path = optarg; break;
+		case 'r': err = parse_count(optarg, &rate); break;
 		default: err = -EINVAL; break;
 		}
 		if (err) {
-			fprintf(stderr, "usage: workload [-o N1] [-e N2] [-c N3] [-f FILE]\n");
+			fprintf(stderr, "usage: workload [-o N1] [-e N2] [-c N3] [-f FILE] [-r RATE]\n");
 			return 2;
 		}
 	}
 	c0 = cpu_s();
 	t0 = now_s();
-	if (phase_open(path, n_open))
+	if (phase_open(path, n_open, rate))
 		return 1;
 	t_open = now_s() - t0;
 	c_open = cpu_s() - c0;
