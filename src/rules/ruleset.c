@@ -342,9 +342,12 @@ static void finish(struct ward_ruleset *rs)
 		in->condition = r->cond_str;
 		if (strcmp(r->source, "syscall") != 0)
 			continue; /* other sources (k8s_audit, plugins) are kept, never evaluated here */
-		/* checked per rule too: the compiler reads it only every 1024 steps of one rule */
+		/* checked per rule too: the compiler reads them only every 1024 steps of one
+		 * rule, which a set of many small rules may never reach */
 		if (rs->opts.cancel && atomic_load_explicit(rs->opts.cancel, memory_order_relaxed))
 			rs->past_deadline = rs->cancelled = true;
+		else if (ward_mono_ns() > rs->deadline_ns)
+			rs->past_deadline = true;
 		if (ward_rcompile_rule(rs, r) < 0)
 			continue;
 		if (ward_rout_compile(rs, r->output, r->out_pos, &r->out) < 0) {
