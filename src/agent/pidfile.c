@@ -21,7 +21,8 @@
 
 struct ward_pidfile {
 	char *path;
-	int fd;
+	int fd_old;   /* the inode the path named when we locked it; kept locked (see below) */
+	int fd;       /* the inode the path names now, holding our pid */
 	dev_t dev;
 	ino_t ino;
 };
@@ -58,13 +59,46 @@ static void make_parent(const char *path)
 	}
 }
 
+/* Writes our pid to a new file beside path, locked before it is visible, and renames it over
+ * path: a reader (systemd's PIDFile=, reload) sees the old content or the whole pid, never
+ * an empty or half-written file. Returns the new file's fd (locked) with *st its identity,
+ * or -errno with msg set; on failure path is untouched. */
+static int write_renamed(const char *path, struct stat *st, char *msg, size_t msg_len)
+{
+	char tmp[PATH_MAX], buf[PID_TEXT_MAX];
+	struct flock fl;
+	int fd, n, err;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		snprintf(msg, msg_len, "pidfile path %s is too long", path);
+		return -ENAMETOOLONG;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC); /* O_EXCL: a name planted there (a symlink) fails it */
+	if (fd < 0) {
+		err = -errno;
+		snprintf(msg, msg_len, "cannot create pidfile %s: %s", tmp, strerror(-err));
+		return err;
+	}
+	whole_file_lock(&fl, F_WRLCK);
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (fcntl(fd, F_SETLK, &fl) < 0 || fchmod(fd, 0644) < 0 ||
+	    pwrite(fd, buf, (size_t)n, 0) != n || fsync(fd) < 0 || fstat(fd, st) < 0 ||
+	    rename(tmp, path) < 0) {
+		err = errno ? -errno : -EIO;
+		unlink(tmp);
+		close(fd);
+		snprintf(msg, msg_len, "cannot write pidfile %s: %s", path, strerror(-err));
+		return err;
+	}
+	return fd;
+}
+
 int ward_pidfile_acquire(const char *path, struct ward_pidfile **out, char *msg, size_t msg_len)
 {
 	struct ward_pidfile *pf;
 	struct flock fl;
 	struct stat st;
-	char buf[PID_TEXT_MAX];
-	int fd, n, err;
+	int fd, fd_new, err;
 	long holder;
 
 	make_parent(path);
@@ -98,16 +132,15 @@ int ward_pidfile_acquire(const char *path, struct ward_pidfile **out, char *msg,
 		snprintf(msg, msg_len, "cannot lock pidfile %s: %s", path, strerror(-err));
 		return err;
 	}
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n || fsync(fd) < 0) {
-		err = errno ? -errno : -EIO;
+	fd_new = write_renamed(path, &st, msg, msg_len);
+	if (fd_new < 0) {
 		close(fd);
-		snprintf(msg, msg_len, "cannot write pidfile %s: %s", path, strerror(-err));
-		return err;
+		return fd_new;
 	}
 	pf = ward_xcalloc(1, sizeof(*pf));
 	pf->path = ward_xstrdup(path);
-	pf->fd = fd;
+	pf->fd_old = fd;
+	pf->fd = fd_new;
 	pf->dev = st.st_dev;
 	pf->ino = st.st_ino;
 	*out = pf;
@@ -125,6 +158,7 @@ void ward_pidfile_release(struct ward_pidfile *pf)
 	if (lstat(pf->path, &st) == 0 && st.st_dev == pf->dev && st.st_ino == pf->ino)
 		unlink(pf->path);
 	close(pf->fd);
+	close(pf->fd_old);
 	free(pf->path);
 	free(pf);
 }

@@ -8,9 +8,11 @@
  * stale file (agent killed, pid reused) is never trusted. The lock is not inherited by forked
  * children and goes away when the agent dies, however it dies.
  *
- * The file is opened O_NOFOLLOW without O_TRUNC, locked, and only then truncated and written
- * in place (the lock must stay on the inode that readers open, so no temp file + rename).
- * At exit the path is unlinked only while it still names the locked inode. Not here: the
+ * The path is opened O_NOFOLLOW without O_TRUNC and locked; only then is the pid written, to
+ * a new file that is locked before a rename makes it the path (readers never see it empty or
+ * half written). Both inodes stay locked for the agent's life: a second agent that opened the
+ * path just before the rename holds the old inode, and must find it locked too.
+ * At exit the path is unlinked only while it still names our new inode. Not here: the
  * reload signal itself beyond the checks (see ward_pidfile_signal).
  */
 #ifndef WARD_AGENT_PIDFILE_H

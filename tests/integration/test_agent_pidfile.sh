@@ -37,14 +37,20 @@ t_check "it names the process as not a ward agent" grep -q "pid $PYPID is not a 
 sleep 0.2
 t_check "that process survives" kill -0 "$PYPID"
 
-# a running agent holds its pidfile
+# a running agent holds its pidfile; a stale one left by a killed agent is replaced whole
+# (a new inode renamed over it: written atomically, never truncated and refilled in place)
 mkfifo "$T_TMP/fifo"
+echo 99999999 >"$T_TMP/agent.pid"
+ino_stale=$(stat -c %i "$T_TMP/agent.pid")
 "$WARD" -c /dev/null agent --replay "$T_TMP/fifo" --pidfile "$T_TMP/agent.pid" -r "$R" \
   >"$T_TMP/a1.out" 2>"$T_TMP/a1.err" &
 APID=$!
 t_on_exit "kill $APID 2>/dev/null"
 exec 3>"$T_TMP/fifo" # returns once the agent opened the FIFO: its signal handlers are set
 t_check "the agent wrote its pid" test "$(cat "$T_TMP/agent.pid")" = "$APID"
+t_check "it replaced the stale pidfile by a rename (inode $ino_stale -> $(stat -c %i "$T_TMP/agent.pid"))" \
+  test "$(stat -c %i "$T_TMP/agent.pid")" != "$ino_stale"
+t_check "no temp file is left beside it" test -z "$(ls "$T_TMP" | grep '^agent.pid.')"
 rc=0; "$WARD" -c /dev/null agent --replay "$T_TMP/b.cap" --pidfile "$T_TMP/agent.pid" -r "$R" \
   >/dev/null 2>"$T_TMP/a2.err" || rc=$?
 cat "$T_TMP/a2.err"
