@@ -9,8 +9,9 @@
  * returns its error, and must return one when a failure was injected: a silent success is
  * a failure. Without that, the fuzz entry point LLVMFuzzerTestOneInput is driven.
  * Usage: torture_<name> DIR|FILE...  Env: WARD_TORTURE_INPUTS (inputs per target, default
- * 3), WARD_TORTURE_CAP (failure points per input and kind, default 24; the first 8 always,
- * then an even stride over the rest, so runs are deterministic and bounded).
+ * all), WARD_TORTURE_CAP (failure points per input and kind, default 100000, i.e. every one
+ * the corpus has; below the count: the first 8, then an even stride over the rest, so a
+ * sampled run is deterministic and bounded too).
  */
 /* the target's sources see abort=ward_torture_oracle_abort (CMakeLists.txt); this file
  * means the real one */
@@ -253,7 +254,8 @@ int main(int argc, char **argv)
 {
 	static char *files[MAX_FILES];
 	size_t cnt = 0;
-	unsigned long want = env_num("WARD_TORTURE_INPUTS", 3), cap = env_num("WARD_TORTURE_CAP", 24);
+	unsigned long want = env_num("WARD_TORTURE_INPUTS", MAX_FILES);
+	unsigned long cap = env_num("WARD_TORTURE_CAP", 100000);
 
 	if (!ward_torture_enabled()) {
 		printf("SKIP: built without -DWARD_TORTURE=ON\n");
