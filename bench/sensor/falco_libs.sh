@@ -113,8 +113,9 @@ if ! grep -q PT_REGS_PARM6_CORE_SYSCALL "$tracing_h"; then
   log "system libbpf lacks PT_REGS_PARM6_CORE_SYSCALL: compiling the probe through $out/compat/clang"
 fi
 
-# an LD_PRELOAD shim for two things this machine refuses (falco_shim.c says what and why):
-# libpman's RLIMIT_MEMLOCK raise, and loading the probe's signal_deliver program
+# an LD_PRELOAD shim (falco_shim.c says what and why): libpman's RLIMIT_MEMLOCK raise and the
+# probe's signal_deliver program, which this machine refuses, and for sinsp-example the
+# syscall selection its filter should have made
 mkdir -p "$out/compat"
 if [ ! -f "$out/compat/falco_shim.so" ] || [ "$here/falco_shim.c" -nt "$out/compat/falco_shim.so" ]; then
   cc -O2 -Wall -Wextra -shared -fPIC -o "$out/compat/falco_shim.so" "$here/falco_shim.c" -ldl ||

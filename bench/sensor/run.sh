@@ -60,8 +60,7 @@ falco_build=${FALCO_LIBS_BUILD:-$build/bench-falco}
 rate=${BENCH_RATE:-0}
 default_configs="none floor ward-json ward-quiet agent agent-enforce ward-json-ring16m auditd bpftrace"
 if [ -n "${FALCO_LIBS_SRC:-}" ] || [ -x "$falco_build/libsinsp/examples/sinsp-example" ]; then
-  # falco-sinsp only on request: on this kernel it cannot start (docs/benchmarks/sensor.md)
-  default_configs+=" falco-scap"
+  default_configs+=" falco-scap falco-sinsp"
 fi
 configs=${BENCH_CONFIGS:-$default_configs}
 raw=$work/samples.jsonl
@@ -140,11 +139,29 @@ if [[ " $configs " == *" falco-"* ]]; then
       log "falco-scap: no ppm_sc code for $n"
     fi
   done
+  # sinsp-example gets the same syscalls by native number through the shim (falco_shim.c:
+  # its -z finds no event types in the filter), plus socket, which the probe's start-up
+  # calibration needs
+  unistd=/usr/include/x86_64-linux-gnu/asm/unistd_64.h
+  [ -f "$unistd" ] || die "falco-sinsp needs $unistd (linux-libc-dev) for syscall numbers"
+  sinsp_syscalls=
+  for n in "${sc_names[@]}" clone clone3 fork vfork socket; do
+    nr=$(sed -nE "s/^#define __NR_$n ([0-9]+)$/\1/p" "$unistd")
+    # newer than Debian 12's header; the number src/sensor/syscalls.c falls back to
+    [ -n "$nr" ] || [ "$n" != fchmodat2 ] || nr=452
+    if [ -n "$nr" ]; then
+      sinsp_syscalls+=${sinsp_syscalls:+,}$nr
+    else
+      log "falco-sinsp: no syscall number for $n"
+    fi
+  done
 fi
 # sinsp-example's filter: the kind of work ward's default rules do on these syscalls (a
 # sensitive-file open, a network tool exec, a reverse-shell port), none of which the workload
-# matches, so it measures the engine (state, filter) rather than the output. -z -q: the
-# syscalls Falco enables by default (the state set minus plain I/O, plus the filter's).
+# matches, so it measures the engine (state, filter) rather than the output. -z -q ask for
+# the syscalls Falco enables by default (the state set minus plain I/O, plus the filter's),
+# but sinsp-example keeps no filter AST to take them from and asks for all; the shim narrows
+# that to ward's syscalls (sinsp_syscalls) and leaves sched_switch and page faults detached.
 falco_filter="(evt.type in (open, openat, openat2, creat) and fd.name in (/etc/shadow, /etc/sudoers, /etc/gshadow)) or (evt.type in (execve, execveat) and proc.name in (nc, ncat, socat)) or (evt.type = connect and fd.sport in (4444, 1337))"
 
 # agent-enforce: what enforcement costs on this workload. The default rules (detect) plus
@@ -470,6 +487,12 @@ sample_falco() { # sample_falco CONFIG REP READY_PATTERN ARGS...: scap-open or s
   # the shim (falco_shim.c): no RLIMIT_MEMLOCK raise, and signal_deliver, which this
   # kernel's verifier refuses, left unloaded; FALCO_NOLOAD overrides that list
   local preload=(env "LD_PRELOAD=$falco_shim" "WARD_FALCO_NOLOAD=${FALCO_NOLOAD-signal_deliver}")
+  # sinsp-example: only ward's syscalls, and no program attached that a default Falco leaves
+  # off (signal_deliver is not even loaded); see the filter above
+  if [ "$name" = falco-sinsp ]; then
+    preload+=("WARD_FALCO_NOATTACH=signal_deliver,sched_switch,pf_user,pf_kernel"
+      "WARD_FALCO_SYSCALLS=$sinsp_syscalls")
+  fi
   # the libbpf falco_libs.sh built, where it built one (the binaries link libbpf.so.1)
   [ -f "$falco_build/libbpf/root/usr/lib/libbpf.so.1" ] &&
     preload+=("LD_LIBRARY_PATH=$falco_build/libbpf/root/usr/lib")
@@ -478,6 +501,8 @@ sample_falco() { # sample_falco CONFIG REP READY_PATTERN ARGS...: scap-open or s
   sensor_pid=$!
   wait_for "$lg" "$ready" 120 "$sensor_pid" || die "$name did not start: $(tail -5 "$lg")"
   sleep 1 # sinsp's /proc scan at start is not part of the measurement
+  # sinsp-example says it starts before it attaches: a failed attach ends it here
+  kill -0 "$sensor_pid" 2>/dev/null || die "$name exited at start: $(tail -5 "$lg")"
   c0=$(cpu_ticks "$sensor_pid")
   w=$(run_workload)
   cw=$(cpu_ticks "$sensor_pid")
